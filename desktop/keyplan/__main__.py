@@ -1,0 +1,3 @@
+from keyplan.ui.app import main
+
+raise SystemExit(main())

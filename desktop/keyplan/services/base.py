@@ -1,0 +1,115 @@
+"""What every entity service shares: field updates that report their change,
+soft delete grouped by a deletion id, restore, and purge (undo of a create).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from keyplan.domain.errors import NotFoundError, ValidationError
+from keyplan.services.records import Change
+from keyplan.store.models import Base
+from keyplan.store.types import utc_now
+from keyplan.store.workspace import Workspace
+
+ModelT = TypeVar("ModelT", bound=Base)
+Cleaner = Callable[[Any], Any]
+
+
+class EntityService(Generic[ModelT]):
+    """Field-level editing of one table, one transaction per call."""
+
+    model: type[ModelT]
+    label: ClassVar[str] = "item"
+    #: field -> function that validates and normalises a value for it
+    cleaners: ClassVar[Mapping[str, Cleaner]] = {}
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+
+    # -- helpers for subclasses ------------------------------------------------------
+
+    def _get(self, session: Session, entity_id: int, *, deleted_ok: bool = False) -> ModelT:
+        row = session.get(self.model, entity_id)
+        if row is None or (not deleted_ok and getattr(row, "deleted_at", None) is not None):
+            raise NotFoundError(f"No {self.label} with id {entity_id}.")
+        return row
+
+    def _clean(self, changes: Mapping[str, Any]) -> dict[str, Any]:
+        cleaned: dict[str, Any] = {}
+        for name, value in changes.items():
+            cleaner = self.cleaners.get(name)
+            if cleaner is None:
+                raise ValidationError(name, f"{name} cannot be edited on a {self.label}.")
+            cleaned[name] = cleaner(value)
+        return cleaned
+
+    def _derive(self, session: Session, row: ModelT, cleaned: dict[str, Any]) -> dict[str, Any]:
+        """Hook: add fields that follow from an edit (e.g. health date); check cross rules."""
+        return cleaned
+
+    # -- the operations ----------------------------------------------------------------
+
+    def update(self, entity_id: int, changes: Mapping[str, Any], *, exact: bool = False) -> Change:
+        """Validate and write ``changes``; return what changed so it can be undone.
+
+        ``exact`` writes the values as given (still validated) without deriving
+        other fields: undo and redo use it to put back precisely a former state.
+        """
+        cleaned = self._clean(changes)
+        with self.workspace.transaction() as session:
+            row = self._get(session, entity_id)
+            if not exact:
+                cleaned = self._derive(session, row, cleaned)
+            before: dict[str, Any] = {}
+            after: dict[str, Any] = {}
+            for name, value in cleaned.items():
+                old = getattr(row, name)
+                if old != value:
+                    before[name] = old
+                    after[name] = value
+                    setattr(row, name, value)
+        return Change(before, after)
+
+    def soft_delete(
+        self, session: Session, rows: Iterable[Any], deletion_id: str | None = None
+    ) -> str:
+        """Mark ``rows`` deleted under one deletion id (a new one unless given)."""
+        deletion_id = deletion_id or str(uuid.uuid4())
+        now = utc_now()
+        for row in rows:
+            row.deleted_at = now
+            row.deletion_id = deletion_id
+        return deletion_id
+
+    def delete(self, entity_id: int, *, deletion_id: str | None = None) -> str:
+        """Soft delete; returns the deletion id that ``restore`` takes.
+
+        Undo/redo pass the ``deletion_id`` of the first delete so that every
+        command on the undo stack keeps referring to the same deletion.
+        """
+        with self.workspace.transaction() as session:
+            row = self._get(session, entity_id)
+            return self.soft_delete(session, [row], deletion_id)
+
+    def restore(self, deletion_id: str) -> list[int]:
+        """Bring back everything one delete took away; returns the ids restored."""
+        with self.workspace.transaction() as session:
+            return self._restore_rows(session, deletion_id)
+
+    def _restore_rows(self, session: Session, deletion_id: str) -> list[int]:
+        model: Any = self.model
+        rows = session.scalars(select(model).where(model.deletion_id == deletion_id)).all()
+        for row in rows:
+            row.deleted_at = None
+            row.deletion_id = None
+        return [row.id for row in rows]
+
+    def check(self, name: str, value: Any) -> None:
+        """Validate one field's value without saving it (live validation as you type)."""
+        self._clean({name: value})

@@ -1,0 +1,119 @@
+"""The entry point for the UI and the CLI: open a workspace, get its services.
+
+``ui`` and ``cli`` never see an SQLAlchemy session; they hold a
+``WorkspaceServices`` and call use cases on it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from keyplan.domain.accounts import clean_name
+from keyplan.services.accounts import AccountService
+from keyplan.services.agency import AgencyService, TeamService
+from keyplan.services.base import EntityService
+from keyplan.services.contacts import ContactService
+from keyplan.services.notes import NoteService
+from keyplan.services.records import DeletedItem, WorkspaceInfo
+from keyplan.store import errors
+from keyplan.store.models import Account, Contact, Note, TeamMember
+from keyplan.store.workspace import SUFFIX, Workspace
+
+# Re-exported so the layers above catch workspace errors without importing store.
+WorkspaceError = errors.WorkspaceError
+WorkspaceLockedError = errors.WorkspaceLockedError
+WorkspaceExistsError = errors.WorkspaceExistsError
+WORKSPACE_SUFFIX = SUFFIX
+
+
+class WorkspaceServices:
+    """All use cases of one open workspace."""
+
+    def __init__(self, workspace: Workspace) -> None:
+        self.workspace = workspace
+        self.agency = AgencyService(workspace)
+        self.team = TeamService(workspace)
+        self.accounts = AccountService(workspace)
+        self.contacts = ContactService(workspace)
+        self.notes = NoteService(workspace)
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, backup_dir: Path | None = None, read_only: bool = False
+    ) -> WorkspaceServices:
+        """Open for writing (locked), or ``read_only`` beside a running app (no lock)."""
+        return cls(Workspace.open(path, backup_dir=backup_dir, read_only=read_only))
+
+    @classmethod
+    def create(cls, path: Path | str, *, agency_name: str = "") -> WorkspaceServices:
+        name = clean_name(agency_name) if agency_name else "My agency"  # before any file exists
+        services = cls(Workspace.create(path))
+        try:
+            services.agency.update({"name": name})
+        except BaseException:
+            services.close()
+            raise
+        return services
+
+    @property
+    def path(self) -> Path:
+        return self.workspace.path
+
+    def close(self) -> None:
+        self.workspace.close()
+
+    def __enter__(self) -> WorkspaceServices:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def save_copy(self, destination: Path | str) -> Path:
+        return self.workspace.save_copy(destination)
+
+    def info(self) -> WorkspaceInfo:
+        """Schema version and how many of each entity there are, live and deleted.
+
+        Contacts and notes of a deleted account count as deleted: they are out
+        of sight until the account is restored.
+        """
+        counts: dict[str, int] = {}
+        live_accounts = select(Account.id).where(Account.deleted_at.is_(None))
+        with self.workspace.reading() as session:
+
+            def count(model: type[Any], condition: Any) -> int:
+                return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
+
+            for key, model in (("accounts", Account), ("team_members", TeamMember)):
+                counts[key] = count(model, model.deleted_at.is_(None))
+                counts[f"deleted_{key}"] = count(model, model.deleted_at.is_not(None))
+            for key, child in (("contacts", Contact), ("notes", Note)):
+                live = child.deleted_at.is_(None) & child.account_id.in_(live_accounts)
+                counts[key] = count(child, live)
+                counts[f"deleted_{key}"] = count(child, ~live)
+        return WorkspaceInfo(str(self.path), self.workspace.schema_revision(), counts)
+
+    def deleted_items(self) -> list[DeletedItem]:
+        items = [
+            *self.accounts.deleted_items(),
+            *self.contacts.deleted_items(),
+            *self.notes.deleted_items(),
+            *self.team.deleted_items(),
+        ]
+        return sorted(items, key=lambda item: item.deleted_at, reverse=True)
+
+    def service_for(self, kind: str) -> EntityService[Any]:
+        """The service of a deleted item's kind ("account", "contact", "note")."""
+        services: dict[str, EntityService[Any]] = {
+            "account": self.accounts,
+            "contact": self.contacts,
+            "note": self.notes,
+            "team_member": self.team,
+        }
+        return services[kind]
+
+    def restore(self, item: DeletedItem) -> list[int]:
+        return self.service_for(item.kind).restore(item.deletion_id)

@@ -1,0 +1,54 @@
+"""User-facing names of the domain's vocabularies, translatable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from keyplan.domain.accounts import AccountKind, AccountStatus, BuyingRole, Health, NoteKind
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("labels", text)
+
+
+def health_labels() -> dict[str, str]:
+    return {Health.GREEN: _t("Green"), Health.AMBER: _t("Amber"), Health.RED: _t("Red")}
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        AccountStatus.PROSPECT: _t("Prospect"),
+        AccountStatus.ACTIVE: _t("Active"),
+        AccountStatus.AT_RISK: _t("At risk"),
+        AccountStatus.DORMANT: _t("Dormant"),
+        AccountStatus.LOST: _t("Lost"),
+    }
+
+
+def kind_labels() -> dict[str, str]:
+    return {
+        AccountKind.STANDALONE: _t("Account"),
+        AccountKind.GLOBAL: _t("Global account"),
+        AccountKind.SUBSIDIARY: _t("Subsidiary"),
+        AccountKind.BUSINESS_UNIT: _t("Business unit"),
+    }
+
+
+def buying_role_labels() -> dict[str, str]:
+    return {
+        BuyingRole.DECISION_MAKER: _t("Decision maker"),
+        BuyingRole.ECONOMIC_BUYER: _t("Economic buyer"),
+        BuyingRole.INFLUENCER: _t("Influencer"),
+        BuyingRole.CHAMPION: _t("Champion"),
+        BuyingRole.USER: _t("User"),
+        BuyingRole.BLOCKER: _t("Blocker"),
+        BuyingRole.UNKNOWN: _t("Unknown"),
+    }
+
+
+def note_kind_labels() -> dict[str, str]:
+    return {
+        NoteKind.NOTE: _t("Note"),
+        NoteKind.WORKED: _t("Learning: worked"),
+        NoteKind.DID_NOT_WORK: _t("Learning: did not work"),
+    }

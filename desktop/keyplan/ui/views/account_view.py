@@ -1,0 +1,94 @@
+"""One account as a workspace: a header and the tabs of what exists for it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from keyplan.domain.accounts import countries
+from keyplan.domain.errors import NotFoundError
+from keyplan.services.records import AccountRecord
+from keyplan.ui.labels import health_labels, kind_labels, status_labels
+from keyplan.ui.operations import WorkspaceSession
+from keyplan.ui.views.account_overview import AccountOverview
+from keyplan.ui.views.contacts_panel import ContactsPanel
+from keyplan.ui.views.notes_panel import NotesPanel
+from keyplan.ui.widgets.rag_badge import RagBadge
+
+
+class AccountView(QWidget):
+    account_gone = Signal()  # the account shown was deleted (or its creation undone)
+
+    def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.account: AccountRecord | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("account_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.badge = RagBadge()
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("account_subtitle")
+        self.subtitle.setStyleSheet("color: palette(mid);")
+        header = QHBoxLayout()
+        header.addWidget(self.title)
+        header.addWidget(self.badge)
+        header.addStretch()
+
+        self.overview = AccountOverview(session)
+        self.contacts = ContactsPanel(session)
+        self.notes = NotesPanel(session)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("account_tabs")
+        self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.tabs.addTab(self.contacts, self.tr("Contacts"))
+        self.tabs.addTab(self.notes, self.tr("Notes"))
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.tabs)
+        session.changed.connect(self._changed)
+
+    def show_account(self, account_id: int) -> bool:
+        try:
+            account = self.session.services.accounts.get(account_id)
+        except NotFoundError:
+            self.account = None
+            return False
+        self.account = account
+        self._show_header(account)
+        self.overview.show_account(account)
+        self.contacts.show_account(account.id)
+        self.notes.show_account(account.id)
+        return True
+
+    def _show_header(self, account: AccountRecord) -> None:
+        self.title.setText(account.name)
+        health = health_labels().get(account.health, account.health)
+        self.badge.set_health(account.health, health, account.health_reason)
+        parts = [
+            kind_labels().get(account.kind, account.kind),
+            account.tier,
+            countries().get(account.market, ""),
+            account.currency,
+            status_labels().get(account.status, account.status),
+        ]
+        if account.owner_name:
+            parts.append(self.tr("Owner: %1").replace("%1", account.owner_name))
+        self.subtitle.setText("  ·  ".join(p for p in parts if p))
+
+    def _changed(self, kind: str) -> None:
+        if self.account is None or not self.isVisible():
+            return
+        if kind in ("account", "team", "workspace"):
+            if not self.show_account(self.account.id):
+                self.account_gone.emit()
+        elif kind == "contact":
+            self.contacts.reload()
+        elif kind == "note":
+            self.notes.reload()

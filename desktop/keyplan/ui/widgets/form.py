@@ -1,0 +1,234 @@
+"""A form whose fields save themselves: each finished edit asks to be committed.
+
+The form knows nothing about services. It emits ``commit(field, value)`` when
+the user finishes editing a field (Enter, Tab, focus out, a choice made) and
+``check(field, value)`` as they type; the owner answers with ``show_error`` or
+``clear_error``. Errors appear in red right under the field, never in a dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+INVALID_STYLE = "border: 1px solid #C62828; border-radius: 3px;"
+
+
+@dataclass
+class Field:
+    name: str
+    widget: QWidget
+    error: QLabel
+    read: Callable[[], Any]
+    write: Callable[[Any], None]
+
+
+class _FocusOut(QObject):
+    """Calls back when a QPlainTextEdit loses focus: its 'editing finished'."""
+
+    def __init__(self, callback: Callable[[], None], parent: QObject) -> None:
+        super().__init__(parent)
+        self._callback = callback
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            self._callback()
+        return False
+
+
+class Form(QWidget):
+    commit = Signal(str, object)
+    check = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QFormLayout(self)
+        self.layout_.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.fields: dict[str, Field] = {}
+        self._values: dict[str, Any] = {}
+
+    # -- building ----------------------------------------------------------------------
+
+    def _add(
+        self,
+        name: str,
+        label: str,
+        widget: QWidget,
+        read: Callable[[], Any],
+        write: Callable[[Any], None],
+    ) -> None:
+        error = QLabel()
+        error.setObjectName(f"{name}_error")
+        error.setStyleSheet("color: #C62828;")
+        error.setWordWrap(True)
+        error.hide()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        widget.setObjectName(name)
+        self.layout_.addRow(label, box)
+        self.fields[name] = Field(name, widget, error, read, write)
+
+    def _finished(self, name: str) -> None:
+        field = self.fields[name]
+        value = field.read()
+        if value != self._values.get(name) or not field.error.isHidden():
+            self.commit.emit(name, value)
+
+    def add_line(self, name: str, label: str, placeholder: str = "") -> QLineEdit:
+        edit = QLineEdit()
+        edit.setPlaceholderText(placeholder)
+        self._add(name, label, edit, edit.text, lambda v: edit.setText(v or ""))
+        edit.editingFinished.connect(lambda: self._finished(name))
+        edit.textEdited.connect(lambda text: self.check.emit(name, text))
+        return edit
+
+    def add_text(self, name: str, label: str, placeholder: str = "") -> QPlainTextEdit:
+        edit = QPlainTextEdit()
+        edit.setPlaceholderText(placeholder)
+        edit.setTabChangesFocus(True)
+        edit.setMaximumHeight(110)
+        self._add(name, label, edit, edit.toPlainText, lambda v: edit.setPlainText(v or ""))
+        edit.installEventFilter(_FocusOut(lambda: self._finished(name), edit))
+        return edit
+
+    def add_choice(
+        self,
+        name: str,
+        label: str,
+        choices: Sequence[tuple[str, Any]],
+        *,
+        editable: bool = False,
+    ) -> QComboBox:
+        combo = QComboBox()
+        combo.setEditable(editable)
+        if editable:
+            combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+
+        def read() -> Any:
+            if editable:
+                return combo.currentText()
+            return combo.currentData()
+
+        def write(value: Any) -> None:
+            index = combo.findData(value)
+            if editable and index < 0:
+                combo.setEditText(str(value or ""))
+            else:
+                combo.setCurrentIndex(index)
+
+        self._add(name, label, combo, read, write)
+        self.set_choices(name, choices)
+        combo.activated.connect(lambda _index: self._finished(name))
+        if editable and combo.lineEdit() is not None:
+            combo.lineEdit().editingFinished.connect(lambda: self._finished(name))
+            combo.lineEdit().textEdited.connect(lambda text: self.check.emit(name, text))
+        return combo
+
+    def set_choices(self, name: str, choices: Sequence[tuple[str, Any]]) -> None:
+        combo = self.fields[name].widget
+        assert isinstance(combo, QComboBox)
+        combo.blockSignals(True)
+        combo.clear()
+        for text, data in choices:
+            combo.addItem(text, data)
+        combo.blockSignals(False)
+        if name in self._values:
+            self.fields[name].write(self._values[name])
+
+    def add_spin(
+        self, name: str, label: str, low: int, high: int, *, none_text: str = "", suffix: str = ""
+    ) -> QSpinBox:
+        """An integer; when ``none_text`` is given, the value ``low - 1`` means 'not set'."""
+        spin = QSpinBox()
+        spin.setRange(low - 1 if none_text else low, high)
+        spin.setSuffix(suffix)
+        if none_text:
+            spin.setSpecialValueText(none_text)
+
+        def read() -> int | None:
+            value = spin.value()
+            return None if none_text and value == low - 1 else value
+
+        def write(value: int | None) -> None:
+            spin.setValue(low - 1 if value is None else value)
+
+        self._add(name, label, spin, read, write)
+        spin.editingFinished.connect(lambda: self._finished(name))
+        return spin
+
+    def add_date(self, name: str, label: str) -> QDateEdit:
+        edit = QDateEdit()
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        edit.setDateRange(QDate(1900, 1, 1), QDate(2200, 12, 31))
+
+        def write(value: date | None) -> None:
+            edit.setDate(QDate(value) if value else QDate.currentDate())
+
+        self._add(name, label, edit, lambda: edit.date().toPython(), write)
+        edit.editingFinished.connect(lambda: self._finished(name))
+        return edit
+
+    def add_label(self, name: str, label: str) -> QLabel:
+        value = QLabel()
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._add(name, label, value, value.text, lambda v: value.setText(str(v or "")))
+        return value
+
+    # -- values and errors -------------------------------------------------------------
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        """Show stored values; a field showing an error keeps the user's text."""
+        for name, value in values.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            self._values[name] = value
+            if not field.error.isHidden():
+                continue
+            field.widget.blockSignals(True)
+            field.write(value)
+            field.widget.blockSignals(False)
+
+    def reset(self) -> None:
+        """Forget errors and typed text: show exactly what is stored."""
+        for field in self.fields.values():
+            self.clear_error(field.name)
+        self.set_values(dict(self._values))
+
+    def show_error(self, name: str, message: str) -> None:
+        field = self.fields[name]
+        field.error.setText(message)
+        field.error.show()
+        field.widget.setStyleSheet(INVALID_STYLE)
+        field.widget.setToolTip(message)
+
+    def clear_error(self, name: str) -> None:
+        field = self.fields[name]
+        field.error.hide()
+        field.error.clear()
+        field.widget.setStyleSheet("")
+        field.widget.setToolTip("")
+
+    def error_text(self, name: str) -> str:
+        field = self.fields[name]
+        return field.error.text() if not field.error.isHidden() else ""

@@ -1,0 +1,43 @@
+"""Red / amber / green: one colour table, drawn as a dot icon or a badge label."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QLabel, QWidget
+
+RAG_COLOURS = {"green": "#2E7D32", "amber": "#F29D0A", "red": "#C62828"}
+
+
+@cache
+def rag_icon(health: str, size: int = 12) -> QIcon:
+    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x for high-DPI screens
+    pixmap.setDevicePixelRatio(2.0)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(RAG_COLOURS.get(health, "#9E9E9E")))
+    painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class RagBadge(QLabel):
+    """A rounded coloured label such as 'Amber'."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.set_health("green", "")
+
+    def set_health(self, health: str, text: str, tooltip: str = "") -> None:
+        colour = RAG_COLOURS.get(health, "#9E9E9E")
+        self.setText(text)
+        self.setToolTip(tooltip)
+        self.setStyleSheet(
+            f"QLabel {{ background: {colour}; color: white; border-radius: 9px;"
+            " padding: 2px 10px; font-weight: 600; }"
+        )

@@ -1,0 +1,54 @@
+"""Take docs/screenshot.png from the running app on the demo workspace.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [OUTPUT.png]
+
+Uses a throw-away demo workspace and settings, so it never touches the user's own.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HOME = tempfile.mkdtemp(prefix="keyplan-screenshot-")
+os.environ["KEYPLAN_HOME"] = HOME
+os.environ["XDG_CONFIG_HOME"] = HOME
+
+from PySide6.QtCore import QSettings  # noqa: E402
+
+from keyplan.ui.app import create_application  # noqa: E402
+from keyplan.ui.main_window import MainWindow  # noqa: E402
+from keyplan.ui.settings import Settings  # noqa: E402
+
+ACCOUNT = "Sen Việt E-commerce"  # a demo account with a deep reports-to chain
+
+
+def main() -> int:
+    output = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
+    app = create_application(sys.argv[:1])
+    settings = Settings(QSettings(str(Path(HOME) / "settings.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(settings, Path(HOME) / "Demo.keyplan")
+    window.resize(1400, 820)
+    window.show()
+    if not window.open_demo() or window.session is None:
+        print("screenshot: the demo workspace did not open", file=sys.stderr)
+        return 1
+    accounts = window.session.services.accounts.all()
+    account = next((a for a in accounts if a.name == ACCOUNT), accounts[0])
+    window.show_account(account.id)
+    assert window.account_view is not None
+    window.account_view.tabs.setCurrentWidget(window.account_view.contacts)
+    app.processEvents()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(output)):
+        print(f"screenshot: cannot write {output}", file=sys.stderr)
+        return 1
+    print(output)
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
