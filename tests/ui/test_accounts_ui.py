@@ -209,6 +209,23 @@ def test_reopen_finds_every_edit(opened: MainWindow, qtbot, workspace_path: Path
     )
 
 
+def test_text_still_being_typed_is_saved_when_the_workspace_closes(
+    opened: MainWindow,
+    qtbot,
+    workspace_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    account_id = _account_id(opened, "Aurora Group")
+    opened.show_account(account_id)
+    opened.activateWindow()
+    notes = opened.account_view.overview.form.fields["notes"].widget  # type: ignore[union-attr]
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    qtbot.keyClicks(notes, "Typed just before closing")
+    opened.actions_["close_workspace"].trigger()  # no click elsewhere first
+    with WorkspaceServices.open(workspace_path) as services:
+        assert services.accounts.get(account_id).notes == "Typed just before closing"
+
+
 def test_second_window_cannot_open_the_same_workspace(
     opened: MainWindow,
     settings,

@@ -9,6 +9,7 @@ from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -335,6 +336,9 @@ class MainWindow(QMainWindow):
     def close_workspace(self) -> None:
         if self.session is None:
             return
+        focused = QApplication.focusWidget()
+        if focused is not None:  # a field still being typed in saves on focus-out: now
+            focused.clearFocus()
         self._save_layout()
         session = self.session
         self._set_session(None)

@@ -53,7 +53,7 @@ class AgencyView(QWidget):
         self.swatch = QPushButton(self.tr("Choose…"))
         self.swatch.setObjectName("choose_colour")
         self.swatch.clicked.connect(self._choose_colour)
-        f.layout_.addRow("", self.swatch)
+        f.add_beside("brand_colour", self.swatch)
 
         self.logo = QLabel()
         self.logo.setObjectName("logo_preview")

@@ -74,6 +74,7 @@ class NotesPanel(QWidget):
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(self.form)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([460, 700])
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.splitter, 1)
@@ -89,6 +90,7 @@ class NotesPanel(QWidget):
             return
         notes = self.session.services.notes.for_account(self.account_id)
         self.model.set_records(notes)
+        self.list.resizeColumnsToContents()
         row = self.model.row_of(self.current_id) if self.current_id else -1
         if row < 0 and notes:
             row = 0

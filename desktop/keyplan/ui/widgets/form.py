@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -193,6 +194,18 @@ class Form(QWidget):
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._add(name, label, value, value.text, lambda v: value.setText(str(v or "")))
         return value
+
+    def add_beside(self, name: str, extra: QWidget) -> None:
+        """Put ``extra`` (e.g. a "Choose…" button) on the right of a field."""
+        field = self.fields[name]
+        box = field.widget.parentWidget()
+        column = box.layout()
+        assert isinstance(column, QVBoxLayout)
+        row = QHBoxLayout()
+        column.removeWidget(field.widget)
+        row.addWidget(field.widget, 1)
+        row.addWidget(extra)
+        column.insertLayout(0, row)
 
     # -- values and errors -------------------------------------------------------------
 
