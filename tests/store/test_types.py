@@ -273,7 +273,7 @@ def test_no_column_in_the_schema_can_hold_a_float(
     assert real == {}
     # NUMERIC affinity would turn '12.5' into a REAL: only calendar dates may have it.
     numeric = {key: d for key, d in schema_columns.items() if affinity(d) == "NUMERIC"}
-    assert set(numeric.values()) <= {"DATE"}
+    assert set(numeric.values()) <= {"DATE", "BOOLEAN"}  # BOOLEAN is 0/1
     # Exact decimals are text.
     assert affinity(schema_columns[("agency_profile", "margin_floor_percent")]) == "TEXT"
     assert affinity(schema_columns[("agency_profile", "default_tax_rate")]) == "TEXT"

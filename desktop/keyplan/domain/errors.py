@@ -21,3 +21,7 @@ class ValidationError(DomainError):
 
 class NotFoundError(DomainError):
     """The thing asked for does not exist (or was deleted)."""
+
+
+class FrozenError(DomainError):
+    """A sent, approved or rejected estimate revision (or change order) cannot be changed."""

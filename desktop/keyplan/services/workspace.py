@@ -16,7 +16,10 @@ from keyplan.services.accounts import AccountService
 from keyplan.services.agency import AgencyService, TeamService
 from keyplan.services.base import EntityService
 from keyplan.services.contacts import ContactService
+from keyplan.services.estimates import EstimateService
 from keyplan.services.notes import NoteService
+from keyplan.services.projects import ProjectService
+from keyplan.services.rate_cards import RateCardService
 from keyplan.services.records import DeletedItem, WorkspaceInfo
 from keyplan.store import errors
 from keyplan.store.models import Account, Contact, Note, TeamMember
@@ -39,6 +42,9 @@ class WorkspaceServices:
         self.accounts = AccountService(workspace)
         self.contacts = ContactService(workspace)
         self.notes = NoteService(workspace)
+        self.rate_cards = RateCardService(workspace)
+        self.projects = ProjectService(workspace)
+        self.estimates = EstimateService(workspace)
 
     @classmethod
     def open(

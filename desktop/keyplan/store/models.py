@@ -159,3 +159,184 @@ class Note(Timestamped, SoftDeletable, Base):
     kind: Mapped[str] = mapped_column(String(20), default="note")
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- rate cards, projects, estimates (issue 4) -------------------------------------------
+
+
+class RateCard(Timestamped, SoftDeletable, Base):
+    """A list of roles with cost and bill rates: the agency's, or one account's override."""
+
+    __tablename__ = "rate_card"
+    __table_args__ = (Index("ix_rate_card_account", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("account.id", ondelete="RESTRICT"), default=None
+    )
+    currency: Mapped[str] = mapped_column(String(3))
+
+
+class Rate(Timestamped, Base):
+    """One role on a rate card from a date on; money in minor units of the card's currency."""
+
+    __tablename__ = "rate"
+    __table_args__ = (
+        CheckConstraint("cost_rate_minor >= 0 AND bill_rate_minor >= 0", name="not_negative"),
+        Index("ix_rate_card_role", "rate_card_id", "role", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rate_card_id: Mapped[int] = mapped_column(ForeignKey("rate_card.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(20), default="hour")
+    cost_rate_minor: Mapped[int] = mapped_column(Integer, default=0)
+    bill_rate_minor: Mapped[int] = mapped_column(Integer, default=0)
+    valid_from: Mapped[date] = mapped_column(Date)
+
+
+class Project(Timestamped, SoftDeletable, Base):
+    __tablename__ = "project"
+    __table_args__ = (Index("ix_project_account", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    code: Mapped[str] = mapped_column(String(40), default="")
+    name: Mapped[str] = mapped_column(String(200))
+    brief: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    po_number: Mapped[str] = mapped_column(String(60), default="")
+    start_date: Mapped[date | None] = mapped_column(Date, default=None)
+    end_date: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="briefed")
+
+
+class Estimate(Timestamped, SoftDeletable, Base):
+    """The estimate as the client knows it by number; its content lives in revisions."""
+
+    __tablename__ = "estimate"
+    __table_args__ = (
+        Index("ix_estimate_account", "account_id"),
+        Index("ix_estimate_project", "project_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(80), unique=True)
+    number_year: Mapped[int] = mapped_column(Integer)
+    number_seq: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="RESTRICT"), default=None
+    )
+
+
+class _PricedContent:
+    """Columns shared by an estimate revision and a change order: adjustments and texts."""
+
+    title: Mapped[str] = mapped_column(String(200))
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    tax_rate: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))  # standard rate
+    discount_mode: Mapped[str] = mapped_column(String(10), default="percent")
+    discount_percent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    discount_amount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    discount_tax_rate: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    contingency_percent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    contingency_tax_rate: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    fee_percent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    fee_base: Mapped[str] = mapped_column(String(20), default="subtotal")
+    fee_tax_rate: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    client_notes: Mapped[str] = mapped_column(Text, default="")
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+    sent_on: Mapped[date | None] = mapped_column(Date, default=None)
+    approved_by: Mapped[str] = mapped_column(String(200), default="")
+    approved_on: Mapped[date | None] = mapped_column(Date, default=None)
+    approval_po: Mapped[str] = mapped_column(String(60), default="")
+    rejected_on: Mapped[date | None] = mapped_column(Date, default=None)
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class EstimateRevision(_PricedContent, Timestamped, Base):
+    """Revision n of an estimate: a draft while editable, a frozen copy once sent."""
+
+    __tablename__ = "estimate_revision"
+    __table_args__ = (
+        Index("ix_revision_estimate", "estimate_id", "revision", unique=True),
+        CheckConstraint(
+            "status IN ('draft', 'sent', 'approved', 'rejected', 'superseded')",
+            name="status_known",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("estimate.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date, default=None)
+    terms: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChangeOrder(_PricedContent, Timestamped, Base):
+    """A priced change of scope on an approved estimate, approved on its own."""
+
+    __tablename__ = "change_order"
+    __table_args__ = (
+        Index("ix_change_order_estimate", "estimate_id", "sequence", unique=True),
+        CheckConstraint("status IN ('draft', 'sent', 'approved', 'rejected')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("estimate.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("estimate_revision.id"))
+    sequence: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class EstimateSection(Base):
+    """An ordered, named group of lines in a revision or in a change order."""
+
+    __tablename__ = "estimate_section"
+    __table_args__ = (
+        CheckConstraint("(revision_id IS NULL) <> (change_order_id IS NULL)", name="one_container"),
+        Index("ix_section_revision", "revision_id", "position"),
+        Index("ix_section_change_order", "change_order_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("estimate_revision.id", ondelete="CASCADE"), default=None
+    )
+    change_order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("change_order.id", ondelete="CASCADE"), default=None
+    )
+    key: Mapped[str] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class EstimateLine(Base):
+    """A priced line; ``key`` stays the same across revisions so they can be compared."""
+
+    __tablename__ = "estimate_line"
+    __table_args__ = (
+        CheckConstraint("unit_price_minor >= 0 AND unit_cost_minor >= 0", name="not_negative"),
+        Index("ix_line_section", "section_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    section_id: Mapped[int] = mapped_column(ForeignKey("estimate_section.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(36))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(1))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    unit_price_minor: Mapped[int] = mapped_column(Integer, default=0)
+    unit_cost_minor: Mapped[int] = mapped_column(Integer, default=0)
+    markup_percent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    discount_percent: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    tax_rate: Mapped[Decimal] = mapped_column(DecimalText(), default=Decimal(0))
+    optional: Mapped[bool] = mapped_column(default=False)
+    role: Mapped[str] = mapped_column(String(120), default="")
+    supplier: Mapped[str] = mapped_column(String(200), default="")

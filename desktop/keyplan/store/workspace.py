@@ -29,9 +29,10 @@ from typing import Any
 
 import filelock
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from keyplan.domain.errors import FrozenError
 from keyplan.store import migrate
 from keyplan.store.errors import (
     CorruptWorkspaceError,
@@ -48,6 +49,7 @@ from keyplan.store.errors import (
 SUFFIX = ".keyplan"
 APPLICATION_ID = 0x4B504C4E  # "KPLN" in the SQLite header, marks the file as ours
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+FROZEN_MARK = "keyplan: frozen"  # raised by the triggers of migration 0002
 _HEADER_SIZE = 100
 
 
@@ -402,6 +404,12 @@ class Workspace:
         try:
             with self._sessions() as session, session.begin():
                 yield session
+        except IntegrityError as exc:
+            if FROZEN_MARK in str(exc.orig):  # a trigger guarding a sent revision
+                raise FrozenError(
+                    "A sent estimate cannot be changed: create a new revision."
+                ) from exc
+            raise _translate(self.path, exc) from exc
         except (OperationalError, DatabaseError) as exc:
             raise _translate(self.path, exc) from exc
 
