@@ -12,9 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+# A throw-away home: the status bar then shows "~/Keyplan/Demo.keyplan", as a user sees it.
 HOME = tempfile.mkdtemp(prefix="keyplan-screenshot-")
-os.environ["KEYPLAN_HOME"] = HOME
-os.environ["XDG_CONFIG_HOME"] = HOME
+os.environ["HOME"] = HOME
+os.environ["KEYPLAN_HOME"] = os.path.join(HOME, "Keyplan")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(HOME, ".config")
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
@@ -29,9 +31,10 @@ def main() -> int:
     output = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshot.png")
     app = create_application(sys.argv[:1])
     settings = Settings(QSettings(str(Path(HOME) / "settings.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(settings, Path(HOME) / "Demo.keyplan")
-    window.resize(1400, 820)
+    window = MainWindow(settings, Path(HOME) / "Keyplan" / "Demo.keyplan")
+    window.resize(1440, 820)
     window.show()
+    window.splitter.setSizes([400, 1040])  # the tree shows whole subsidiary names
     if not window.open_demo() or window.session is None:
         print("screenshot: the demo workspace did not open", file=sys.stderr)
         return 1

@@ -69,7 +69,7 @@ def test_kind_follows_the_parent_unless_given(services: WorkspaceServices) -> No
     assert services.accounts.get(japan).kind == "subsidiary"
     assert services.accounts.get(japan).parent_id == group
     assert services.accounts.get(unit).kind == "business_unit"
-    assert [r.id for r in services.accounts.children(group)] == [japan]
+    assert [r.id for r in services.accounts.all() if r.parent_id == group] == [japan]
 
 
 def test_owner_name_comes_from_the_team(services: WorkspaceServices) -> None:

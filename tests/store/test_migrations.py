@@ -165,3 +165,95 @@ def test_upgrade_to_head_twice_is_harmless(engine: Engine) -> None:
         migrate.upgrade_to_head(connection)
     assert current_revision(engine) == migrate.head_revision()
     assert drift(engine) == []
+
+
+def test_a_table_rebuild_keeps_the_rows_that_point_at_it(tmp_path: Path) -> None:
+    """Batch mode copies a table; with foreign keys on, its dependants would lose links."""
+    from alembic.operations import Operations
+    from sqlalchemy import String
+
+    from keyplan.services.records import AccountDraft
+    from keyplan.services.workspace import WorkspaceServices
+
+    path = tmp_path / "rebuild.keyplan"
+    with WorkspaceServices.create(path) as services:
+        owner = services.team.create("Mai Anh")
+        account = services.accounts.create(AccountDraft("Aurora", currency="USD", owner_id=owner))
+    engine = migrate.migration_engine(path)
+    try:
+        with engine.begin() as connection:
+            operations = Operations(MigrationContext.configure(connection))
+            with operations.batch_alter_table("team_member", recreate="always") as batch:
+                batch.alter_column("role", type_=String(150))
+            migrate.check_foreign_keys(connection)
+    finally:
+        engine.dispose()
+    with WorkspaceServices.open(path) as services:
+        assert services.accounts.get(account).owner_id == owner
+
+
+def test_an_older_workspace_is_backed_up_then_upgraded_with_its_data(tmp_path: Path) -> None:
+    import sqlite3
+
+    from keyplan.store.workspace import APPLICATION_ID
+
+    path = tmp_path / "old.keyplan"
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    raw.commit()
+    raw.close()
+    engine = migrate.migration_engine(path)
+    with engine.begin() as connection:
+        from alembic import command
+
+        command.upgrade(migrate.alembic_config(connection), "0001")
+        connection.exec_driver_sql(
+            "INSERT INTO account (name, legal_name, kind, industry, market, tier, currency, "
+            "status, health, health_reason, notes, created_at, updated_at) VALUES ('Sen Việt', "
+            "'', 'standalone', '', 'VN', 'VIP', 'VND', 'active', 'green', '', '', "
+            "'2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
+        )
+    engine.dispose()
+    backups = tmp_path / "backups"
+    workspace = Workspace.open(path, backup_dir=backups)
+    try:
+        assert workspace.migrated_from == "0001"
+        assert workspace.schema_revision() == migrate.head_revision()
+        assert workspace.backup_path is not None and workspace.backup_path.parent == backups
+        with workspace.reading() as session:
+            names = session.execute(text("SELECT name FROM account")).scalars().all()
+        assert names == ["Sen Việt"]
+    finally:
+        workspace.close()
+    old = sqlite3.connect(workspace.backup_path)
+    try:  # the backup is the file as it was: still at 0001, with the data
+        assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert old.execute("SELECT name FROM account").fetchall() == [("Sen Việt",)]
+    finally:
+        old.close()
+
+
+def test_autogenerate_writes_our_types_as_plain_strings() -> None:
+    """A generated migration must not import keyplan (its types may change later)."""
+    from alembic.autogenerate import produce_migrations, render_python_code
+    from sqlalchemy import Column, Integer, MetaData, Table
+
+    from keyplan.store.types import DecimalText, UTCDateTime
+
+    target = MetaData()
+    Table(
+        "probe",
+        target,
+        Column("id", Integer, primary_key=True),
+        Column("amount", DecimalText()),
+        Column("at", UTCDateTime()),
+    )
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        code = render_python_code(
+            produce_migrations(context, target).upgrade_ops,
+            render_item=migrate.render_item,
+        )
+    assert "sa.String(length=64)" in code and "sa.String(length=40)" in code
+    assert "keyplan" not in code

@@ -698,3 +698,30 @@ def test_a_write_error_in_one_transaction_leaves_earlier_data(workspace_file: Pa
             names = session.execute(text("SELECT name FROM account")).scalars().all()
         assert len(names) == count
         assert "half done" not in names
+
+
+def test_save_copy_never_replaces_an_existing_file(workspace_file: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.keyplan"
+    WorkspaceServices.create(other, agency_name="Other agency").close()
+    before = hashlib.sha256(other.read_bytes()).hexdigest()
+    with (
+        WorkspaceServices.open(workspace_file) as services,
+        pytest.raises(WorkspaceExistsError, match="already exists"),
+    ):
+        services.save_copy(other)
+    assert hashlib.sha256(other.read_bytes()).hexdigest() == before
+
+
+def test_a_stray_wal_beside_a_new_name_is_not_replayed_into_it(tmp_path: Path) -> None:
+    """A -wal left by a deleted workspace of the same name must not leak into a new one."""
+    old = tmp_path / "reused.keyplan"
+    with WorkspaceServices.create(old) as services:
+        services.accounts.create(AccountDraft("Old client", currency="USD"))
+        wal = old.with_name(old.name + "-wal")
+        stray = wal.read_bytes()  # the open workspace's WAL, holding the new account
+    assert stray, "the WAL should hold the last commit while the workspace is open"
+    old.unlink()
+    wal.write_bytes(stray)
+    with WorkspaceServices.create(old) as fresh:
+        assert fresh.accounts.all() == []
+        assert fresh.workspace.integrity_check() == "ok"

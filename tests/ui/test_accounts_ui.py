@@ -90,14 +90,14 @@ def test_new_account_dialog_refuses_an_empty_name_next_to_the_field(
     qtbot,  # type: ignore[no-untyped-def]
 ) -> None:
     assert opened.session is not None
+    before = [a.name for a in opened.session.services.accounts.all()]
     dialog = NewAccountDialog(opened.session.services, None, opened)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
     assert dialog.isVisible()  # not accepted
     assert dialog.form.error_text("name") == "A name is required."
-    before = len(opened.session.services.accounts.all())
-    assert len(opened.session.services.accounts.all()) == before
+    assert [a.name for a in opened.session.services.accounts.all()] == before
 
 
 def test_edit_undo_redo_with_the_keyboard(opened: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -72,9 +72,6 @@ class AccountService(EntityService[AccountRow]):
             owners = self._owner_names(session)
             return [self._record(session, row, owners) for row in rows]
 
-    def children(self, account_id: int) -> list[AccountRecord]:
-        return [record for record in self.all() if record.parent_id == account_id]
-
     def descendant_ids(self, session: Session, account_id: int) -> list[int]:
         """``account_id``'s live subtree below it, breadth first."""
         found: list[int] = []
@@ -131,27 +128,37 @@ class AccountService(EntityService[AccountRow]):
         self._check_links(session, row.id, cleaned)
         if "health" in cleaned and cleaned["health"] != row.health and "health_date" not in cleaned:
             cleaned["health_date"] = date.today()
-        if (
-            cleaned.get("parent_id")
-            and row.kind in ("standalone", "global")
-            and "kind" not in cleaned
-        ):
-            cleaned["kind"] = "subsidiary"
+        if "kind" not in cleaned and "parent_id" in cleaned:  # the kind follows the place
+            if cleaned["parent_id"] and row.kind in ("standalone", "global"):
+                cleaned["kind"] = "subsidiary"
+            elif cleaned["parent_id"] is None and row.kind in ("subsidiary", "business_unit"):
+                cleaned["kind"] = "standalone"
         return cleaned
 
     def update(self, entity_id: int, changes: Mapping[str, Any], *, exact: bool = False) -> Change:
-        if exact:  # undo/redo: links still have to make sense
+        if exact:  # undo/redo put back a state that was valid: links must still exist
             with self.workspace.reading() as session:
-                self._check_links(session, entity_id, self._clean(changes))
+                self._check_links(session, entity_id, self._clean(changes), restoring=True)
         return super().update(entity_id, changes, exact=exact)
 
     def _check_links(
-        self, session: Session, account_id: int | None, cleaned: Mapping[str, Any]
+        self,
+        session: Session,
+        account_id: int | None,
+        cleaned: Mapping[str, Any],
+        *,
+        restoring: bool = False,
     ) -> None:
+        """Parent and owner must exist; ``restoring`` (undo/redo) accepts soft-deleted ones.
+
+        An undo puts back a link that was valid when it was made, even if the
+        parent or owner has been deleted since: refusing it would break the undo
+        history, and a restore of that record brings it back into view.
+        """
         parent_id = cleaned.get("parent_id")
         if parent_id is not None:
             parent = session.get(AccountRow, parent_id)
-            if parent is None or parent.deleted_at is not None:
+            if parent is None or (parent.deleted_at is not None and not restoring):
                 raise ValidationError("parent_id", "The parent account does not exist.")
             if account_id is not None and (
                 parent_id == account_id or parent_id in self.descendant_ids(session, account_id)
@@ -162,7 +169,7 @@ class AccountService(EntityService[AccountRow]):
         owner_id = cleaned.get("owner_id")
         if owner_id is not None:
             owner = session.get(TeamMember, owner_id)
-            if owner is None or owner.deleted_at is not None:
+            if owner is None or (owner.deleted_at is not None and not restoring):
                 raise ValidationError("owner_id", "That team member does not exist.")
 
     def delete(self, entity_id: int, *, deletion_id: str | None = None) -> str:

@@ -81,18 +81,29 @@ class ContactService(EntityService[Contact]):
             with self.workspace.reading() as session:
                 row = self._get(session, entity_id)
                 self._check_manager(
-                    session, row.account_id, entity_id, _reports_to(changes["reports_to_id"])
+                    session,
+                    row.account_id,
+                    entity_id,
+                    _reports_to(changes["reports_to_id"]),
+                    restoring=exact,
                 )
         return super().update(entity_id, changes, exact=exact)
 
     @staticmethod
     def _check_manager(
-        session: Session, account_id: int, contact_id: int | None, manager_id: int | None
+        session: Session,
+        account_id: int,
+        contact_id: int | None,
+        manager_id: int | None,
+        *,
+        restoring: bool = False,
     ) -> None:
+        """Same account and no loop; ``restoring`` (undo/redo) accepts a deleted manager."""
         if manager_id is None:
             return
         manager = session.get(Contact, manager_id)
-        if manager is None or manager.deleted_at is not None or manager.account_id != account_id:
+        gone = manager is None or (manager.deleted_at is not None and not restoring)
+        if gone or manager is None or manager.account_id != account_id:
             raise ValidationError("reports_to_id", "Choose a contact of the same account.")
         seen: set[int] = set()
         current: Contact | None = manager

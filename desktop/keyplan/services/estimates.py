@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from keyplan.domain import accounts as rules
 from keyplan.domain import estimates as calc
 from keyplan.domain.errors import DomainError, FrozenError, NotFoundError, ValidationError
-from keyplan.domain.money import Currency
+from keyplan.domain.money import Currency, CurrencyMismatchError
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
     ChangeOrderSummary,
@@ -84,7 +84,8 @@ HEADER_FIELDS = (
     "internal_notes",
 )
 REVISION_FIELDS = (*HEADER_FIELDS, "issued_on", "valid_until", "terms")
-CHANGE_ORDER_FIELDS = (*HEADER_FIELDS, "reason")
+# a change order is priced in its estimate's currency: it has no currency of its own to edit
+CHANGE_ORDER_FIELDS = (*(f for f in HEADER_FIELDS if f != "currency"), "reason")
 
 
 class BatchValidationError(ValidationError):
@@ -218,7 +219,7 @@ class EstimateService:
         if container.status == "draft":
             return
         if isinstance(container, EstimateRevision):
-            sent = f" on {container.sent_on.isoformat()}" if container.sent_on else ""
+            sent = f" (sent on {container.sent_on.isoformat()})" if container.sent_on else ""
             raise FrozenError(
                 f"Revision {container.revision} is {container.status}{sent} and cannot be "
                 f"changed. Create revision {container.revision + 1} to make changes."
@@ -382,6 +383,10 @@ class EstimateService:
                 ChangeOrder.estimate_id == estimate_id, ChangeOrder.status == "approved"
             )
         ).all():
+            if order.currency != approved.currency:  # never add yen to dollars
+                raise CurrencyMismatchError(
+                    Currency.get(approved.currency), Currency.get(order.currency)
+                )
             total += self._total_of(session, order)
         return total
 
@@ -579,7 +584,8 @@ class EstimateService:
                 raise ValidationError("account_id", "The account does not exist.")
             if project_id is not None:
                 project = session.get(Project, project_id)
-                if project is None or project.account_id != account_id:
+                gone = project is None or project.deleted_at is not None
+                if gone or project is None or project.account_id != account_id:
                     raise ValidationError("project_id", "Choose a project of this account.")
             profile = session.get(AgencyProfile, 1)
             code = rules.clean_currency(currency or account.currency)
@@ -704,14 +710,20 @@ class EstimateService:
         currency = Currency.get(rules.clean_currency(changes.get("currency", container.currency)))
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
-        for name, value in changes.items():
+        # the mode first: a discount value is read in the mode it belongs to
+        for name, value in sorted(changes.items(), key=lambda item: item[0] != "discount_mode"):
             if name not in allowed:
                 raise ValidationError(name, f"{name} cannot be edited here.")
             old = self._header_value(container, name)
             cleaned = self._clean_header(name, value, currency, container)
-            if cleaned != old:
-                before[name], after[name] = old, cleaned
-                self._set_header(container, name, cleaned, currency)
+            if cleaned == old:
+                continue
+            if name == "discount_mode":  # switching resets the value: undo must bring it back
+                before["discount_value"] = self._header_value(container, "discount_value")
+                after["discount_value"] = Decimal(0)
+            before.setdefault(name, old)
+            after[name] = cleaned
+            self._set_header(container, name, cleaned, currency)
         if "currency" in after:
             self._rescale(session, container, old_currency, currency)
         if {"discount_mode", "discount_value", "currency"} & set(after):
@@ -738,6 +750,10 @@ class EstimateService:
                             f"'{line.description or 'A line'}' costs {value} {old.code}: "
                             f"{exc.message} Change such prices first.",
                         ) from exc
+                if line.kind == calc.LineKind.THIRD_PARTY:  # the price follows new rounding
+                    cost = from_minor(line.unit_cost_minor, new)
+                    price = calc.third_party_price(cost, line.markup_percent, new)
+                    line.unit_price_minor = to_minor(price, new, "unit_price")
         discount = from_minor(container.discount_amount_minor, old)
         container.discount_amount_minor = to_minor(discount, new, "discount_value")
 
@@ -757,8 +773,12 @@ class EstimateService:
             return rules.clean_currency(value)
         if name in ("client_notes", "internal_notes", "terms", "reason"):
             return rules.clean_text(value, name)
-        if name in ("issued_on",):
-            return _date(value, name, optional=False)
+        if name == "issued_on":
+            issued = _date(value, name, optional=False)
+            until = getattr(container, "valid_until", None)
+            if issued is not None and until is not None and issued > until:
+                raise ValidationError(name, "An estimate cannot be issued after it expires.")
+            return issued
         if name == "valid_until":
             cleaned = _date(value, name)
             issued = getattr(container, "issued_on", None)
@@ -904,7 +924,8 @@ class EstimateService:
         after: dict[str, Any] = {}
         derived = dict(changes)
         kind = derived.get("kind", row.kind)
-        if not exact and kind == calc.LineKind.THIRD_PARTY:
+        pricing = {"kind", "unit_cost", "markup_percent", "unit_price"} & set(derived)
+        if not exact and kind == calc.LineKind.THIRD_PARTY and pricing:
             if "unit_price" in derived and not {"unit_cost", "markup_percent"} & set(derived):
                 raise ValidationError(
                     "unit_price",
@@ -1109,10 +1130,8 @@ class EstimateService:
                     change = self._apply_line_changes(container, row, edit.changes, exact=False)
                     self._validated(container, row, section.key)
                     changes.append((edit.line_id, change))
-                except (ValidationError, TypeError) as exc:
-                    field = exc.field if isinstance(exc, ValidationError) else "value"
-                    message = exc.message if isinstance(exc, ValidationError) else str(exc)
-                    problems.append((index, field, message))
+                except ValidationError as exc:
+                    problems.append((index, exc.field, exc.message))
                     if row is not None:
                         session.expire(row)  # drop the half-set values of this edit
             if problems:
@@ -1145,14 +1164,25 @@ class EstimateService:
 
     # -- sending, revising, approving ------------------------------------------------------
 
+    def _require_lines(self, session: Session, container: Container) -> None:
+        if not any(self._lines_of(session, s.id) for s in self._sections_of(session, container)):
+            raise ValidationError("lines", "Add at least one line before sending.")
+
+    @staticmethod
+    def _not_before(day: date | None, earlier: date | None, field: str, message: str) -> None:
+        if day is not None and earlier is not None and day < earlier:
+            raise ValidationError(field, message)
+
     def send(self, revision_id: int, sent_on: date | None = None) -> None:
         """Freeze a draft revision as sent to the client."""
         sent = _date(sent_on or date.today(), "sent_on", optional=False)
         with self.workspace.transaction() as session:
             revision = self._revision(session, revision_id)
             self._require_draft(revision)
-            if not any(self._lines_of(session, s.id) for s in self._sections_of(session, revision)):
-                raise ValidationError("lines", "Add at least one line before sending.")
+            self._require_lines(session, revision)
+            self._not_before(
+                sent, revision.issued_on, "sent_on", "It cannot be sent before it is issued."
+            )
             revision.status = "sent"
             revision.sent_on = sent
 
@@ -1231,6 +1261,8 @@ class EstimateService:
 
     def unrevise(self, revision_id: int, previous_status: str) -> None:
         """Undo of ``revise``: drop the new draft and give the previous revision its status."""
+        if previous_status not in ("sent", "rejected"):  # the only ones revise supersedes
+            raise ValidationError("status", f"A revision cannot go back to {previous_status}.")
         with self.workspace.transaction() as session:
             revision = self._revision(session, revision_id)
             self._require_draft(revision)
@@ -1255,8 +1287,9 @@ class EstimateService:
             revision = self._revision(session, revision_id)
             if revision.status != "sent":
                 raise ValidationError("status", "Only a sent revision can be approved.")
-            if on is not None and revision.sent_on is not None and on < revision.sent_on:
-                raise ValidationError("approved_on", "Approval cannot come before sending.")
+            self._not_before(
+                on, revision.sent_on, "approved_on", "Approval cannot come before sending."
+            )
             revision.status = "approved"
             revision.approved_by, revision.approved_on, revision.approval_po = by, on, po
 
@@ -1266,6 +1299,9 @@ class EstimateService:
             revision = self._revision(session, revision_id)
             if revision.status != "sent":
                 raise ValidationError("status", "Only a sent revision can be rejected.")
+            self._not_before(
+                on, revision.sent_on, "rejected_on", "It cannot be rejected before it is sent."
+            )
             revision.status = "rejected"
             revision.rejected_on = on
             revision.rejection_reason = rules.clean_text(reason, "rejection_reason")
@@ -1362,6 +1398,7 @@ class EstimateService:
         with self.workspace.transaction() as session:
             order = self._change_order(session, change_order_id)
             self._require_draft(order)
+            self._require_lines(session, order)
             order.status = "sent"
             order.sent_on = _date(sent_on or date.today(), "sent_on", optional=False)
 
@@ -1374,6 +1411,9 @@ class EstimateService:
             order = self._change_order(session, change_order_id)
             if order.status != "sent":
                 raise ValidationError("status", "Only a sent change order can be approved.")
+            self._not_before(
+                on, order.sent_on, "approved_on", "Approval cannot come before sending."
+            )
             order.status = "approved"
             order.approved_by, order.approved_on = by, on
             order.approval_po = rules.clean_line(po_number, "approval_po", max_length=60)
@@ -1384,6 +1424,9 @@ class EstimateService:
             raise ValidationError("status", "A change order goes back to draft or sent only.")
         with self.workspace.transaction() as session:
             order = self._change_order(session, change_order_id)
+            expected = {"draft": "sent", "sent": "approved"}[status]  # one step back only
+            if order.status != expected:
+                raise DomainError(f"Change order {order.sequence} is {order.status}.")
             order.status = status
             order.approved_by, order.approved_on, order.approval_po = "", None, ""
             if status == "draft":

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from datetime import date
 from enum import StrEnum
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
@@ -81,6 +82,15 @@ class ProjectService(EntityService[Project]):
             session.add(row)
             session.flush()
             return row.id
+
+    def _derive(self, session: Session, row: Project, cleaned: dict[str, Any]) -> dict[str, Any]:
+        self._check_dates(
+            {
+                "start_date": cleaned.get("start_date", row.start_date),
+                "end_date": cleaned.get("end_date", row.end_date),
+            }
+        )
+        return cleaned
 
     @staticmethod
     def _check_dates(values: Mapping[str, object]) -> None:

@@ -68,6 +68,16 @@ class WorkspaceServices:
     def path(self) -> Path:
         return self.workspace.path
 
+    @property
+    def migrated_from(self) -> str | None:
+        """The schema revision the file had before this open upgraded it, if it did."""
+        return self.workspace.migrated_from
+
+    @property
+    def backup_path(self) -> Path | None:
+        """Where the file was copied before an upgrade."""
+        return self.workspace.backup_path
+
     def close(self) -> None:
         self.workspace.close()
 

@@ -86,7 +86,10 @@ def check_header(path: Path) -> None:
     (valid_for,) = struct.unpack(">I", header[92:96])
     if page_size < 512 or page_size & (page_size - 1):
         raise CorruptWorkspaceError(path, f"{path.name} is damaged: its header is invalid.")
-    if valid_for == change_counter and size < page_count * page_size:
+    wal = path.with_name(path.name + "-wal")
+    wal_pending = wal.exists() and wal.stat().st_size > 0  # a crash mid-checkpoint: SQLite
+    # replays the WAL and the file grows back, so only a file without one is truncated
+    if valid_for == change_counter and size < page_count * page_size and not wal_pending:
         raise CorruptWorkspaceError(
             path,
             f"{path.name} is damaged: the file is truncated "
@@ -188,6 +191,15 @@ def _inspect_revision(path: Path) -> str:
     return revision
 
 
+def _remove_stray_journals(path: Path) -> None:
+    """A ``-wal``/``-shm`` left beside a name whose file is gone would be replayed into
+    the new file put there: they belong to no database any more, so they go."""
+    if path.exists():
+        return
+    for suffix in ("-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
 def _apply_umask(path: Path) -> None:
     """mkstemp makes files 0600; a workspace gets the permissions any new file would."""
     umask = os.umask(0)
@@ -228,6 +240,7 @@ def copy_database(source: Path, destination: Path) -> None:
                 dst.close()
         finally:
             src.close()
+        _remove_stray_journals(destination)
         os.replace(temp, destination)
     except sqlite3.Error as exc:
         raise _translate(destination, exc) from exc
@@ -286,14 +299,11 @@ class Workspace:
                 conn.commit()
             finally:
                 conn.close()
-            engine = cls._engine(temp)
-            try:
-                with engine.begin() as connection:
-                    migrate.upgrade_to_head(connection)
-            finally:
-                engine.dispose()  # last connection closes: WAL is checkpointed and removed
+            # the last connection closes in there: the WAL is checkpointed and removed
+            migrate.upgrade_file(temp)
             if path.exists():
                 raise WorkspaceExistsError(path, f"{path} already exists; choose another name.")
+            _remove_stray_journals(path)
             os.replace(temp, path)
         except (sqlite3.Error, DatabaseError) as exc:
             raise _translate(path, exc) from exc
@@ -373,11 +383,15 @@ class Workspace:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         self.backup_path = folder / f"{self.path.stem}-{stamp}-before-upgrade{SUFFIX}"
         copy_database(self.path, self.backup_path)
+        self.engine.dispose()  # nothing of ours holds the file while it is rebuilt
         try:
-            with self.engine.begin() as connection:
-                migrate.upgrade_to_head(connection)
+            migrate.upgrade_file(self.path)
         except DatabaseError as exc:
             raise _translate(self.path, exc) from exc
+        except migrate.MigrationCheckError as exc:
+            raise CorruptWorkspaceError(
+                self.path, f"{self.path.name} could not be upgraded: {exc}"
+            ) from exc
         self.migrated_from = revision
 
     def close(self) -> None:
@@ -433,6 +447,8 @@ class Workspace:
         target = Path(destination).expanduser().resolve()
         if target == self.path:
             raise WorkspaceExistsError(target, "Choose another file: this is the open workspace.")
+        if target.exists():  # it may be another workspace, even one open elsewhere
+            raise WorkspaceExistsError(target, f"{target} already exists; choose another name.")
         copy_database(self.path, target)
         return target
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from keyplan import APP_NAME, ORGANISATION, __version__, resources
 from keyplan.services import paths
@@ -57,6 +58,30 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
+def install_excepthook() -> None:
+    """An unexpected error becomes a message and a log line, never a silent dead window.
+
+    Typed user errors are handled where they happen; this is the last net for bugs
+    and for a drive that vanished in the middle of a read.
+    """
+    previous = sys.excepthook
+
+    def show(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        previous(kind, error, trace)  # the traceback still goes to stderr for support
+        if QApplication.instance() is not None and not issubclass(kind, KeyboardInterrupt):
+            QMessageBox.critical(
+                None,
+                APP_NAME,
+                QCoreApplication.translate(
+                    "app",
+                    "Something went wrong: %1\n\nYour saved work is safe in the workspace file. "
+                    "If this keeps happening, restart Keyplan.",
+                ).replace("%1", str(error) or kind.__name__),
+            )
+
+    sys.excepthook = show
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="keyplan", description="Keyplan desktop app")
     parser.add_argument("workspace", nargs="?", type=Path, help="a .keyplan workspace to open")
@@ -70,6 +95,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = create_application(sys.argv[:1])
+    install_excepthook()
     settings = Settings()
     window = MainWindow(settings, paths.demo_path())
     window.show()

@@ -43,6 +43,16 @@ from keyplan.ui.views.team_view import TeamView
 from keyplan.ui.views.welcome_view import WelcomeView
 
 FILE_FILTER = "Keyplan workspace (*.keyplan)"
+
+
+def _home_relative(path: Path) -> str:
+    """'~/Documents/Clients.keyplan' rather than the full home folder path."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 PAGES = ("accounts", "team", "agency", "deleted")
 
 
@@ -146,13 +156,14 @@ class MainWindow(QMainWindow):
             },
         )
         self._build_menus()
+        self.stack.currentChanged.connect(lambda _index: self._update_account_actions())
         self._restore_layout()
         self._set_session(None)
 
     # -- menus ---------------------------------------------------------------------------
 
     def _build_menus(self) -> None:
-        self.undo_action = self.recent_menu = None
+        self.recent_menu: QMenu | None = None
         for title, names in MENUS:
             menu = self.menuBar().addMenu(self.tr(title))
             for name in names:
@@ -214,6 +225,7 @@ class MainWindow(QMainWindow):
             if action.property("needs_workspace"):
                 action.setEnabled(session is not None)
         self._install_undo_actions()
+        self._update_account_actions()
         self.left.setVisible(session is not None)
         if session is None:
             self.tree_model.set_accounts([])
@@ -238,13 +250,16 @@ class MainWindow(QMainWindow):
         self.account_view.account_gone.connect(lambda: self.show_page("accounts"))
         self.stack.addWidget(self.account_view)
         path = session.services.path
-        self.workspace_label.setText(f"{path.stem}  —  {path}")
+        self.workspace_label.setText(f"{path.stem}  —  {_home_relative(path)}")
         self.setWindowTitle(f"{path.stem} — {APP_NAME}")
         self._reload_tree()
+        self._restore_splitters()
         self.show_page("accounts")
 
     def open_workspace(self, path: Path) -> bool:
         """Open ``path``; on failure say why and keep the current workspace."""
+        if self.session is not None and self.session.services.path == Path(path).resolve():
+            return True  # it is open here already: nothing to do
         try:
             services = WorkspaceServices.open(path, backup_dir=paths.backup_dir())
         except WorkspaceError as exc:
@@ -254,10 +269,10 @@ class MainWindow(QMainWindow):
                 self.welcome.set_recent(self.settings.recent_workspaces)
             return False
         self._adopt(services)
-        if services.workspace.migrated_from:
+        if services.migrated_from:
             self.statusBar().showMessage(
                 self.tr("Workspace upgraded; a backup of the old file is at %1").replace(
-                    "%1", str(services.workspace.backup_path)
+                    "%1", str(services.backup_path)
                 ),
                 15000,
             )
@@ -347,6 +362,11 @@ class MainWindow(QMainWindow):
 
     # -- pages and accounts --------------------------------------------------------------
 
+    def _update_account_actions(self) -> None:
+        shown = self.current_account_id() is not None
+        self.actions_["new_subaccount"].setEnabled(shown)
+        self.actions_["delete_account"].setEnabled(shown)
+
     def show_page(self, name: str) -> None:
         page = self.pages.get(name)
         if page is None:
@@ -385,8 +405,10 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         current = self.current_account_id()
+        scrolled = self.tree.verticalScrollBar().value()
         self.tree_model.set_accounts(self.session.services.accounts.all())
         self.tree.expandAll()
+        self.tree.verticalScrollBar().setValue(scrolled)
         if current is not None:
             index = self.tree_proxy.mapFromSource(self.tree_model.index_of(current))
             self.tree.selectionModel().blockSignals(True)
@@ -467,6 +489,19 @@ class MainWindow(QMainWindow):
                 "directors, offline.</p>"
             ).replace("%1", __version__),
         )
+
+    def _restore_splitters(self) -> None:
+        """Every named splitter of the pages keeps the sizes the user drags it to."""
+        for splitter in self.findChildren(QSplitter):
+            name = splitter.objectName()
+            if not name or splitter is self.splitter:
+                continue
+            if state := self.settings.splitter_state(name):
+                splitter.restoreState(state)
+            splitter.splitterMoved.connect(partial(self._remember_splitter, splitter))
+
+    def _remember_splitter(self, splitter: QSplitter, *_moved: object) -> None:
+        self.settings.set_splitter_state(splitter.objectName(), splitter.saveState())
 
     def _restore_layout(self) -> None:
         if geometry := self.settings.window_geometry:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from keyplan.store.migrate import render_item
 from keyplan.store.models import Base
 
 connection = context.config.attributes.get("connection")
@@ -15,6 +16,7 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,  # SQLite cannot ALTER most things: batch mode copies the table
     compare_type=True,
+    render_item=render_item,
 )
 with context.begin_transaction():
     context.run_migrations()

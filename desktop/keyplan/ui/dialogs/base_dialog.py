@@ -14,6 +14,7 @@ class BaseDialog(QDialog):
         super().__init__(parent)
         self._settings_key = f"dialogs/{type(self).__name__}/geometry"
         geometry = QSettings(ORGANISATION, APP_NAME).value(self._settings_key)
+        self.has_saved_geometry = geometry is not None
         if geometry is not None:
             self.restoreGeometry(geometry)  # type: ignore[arg-type]
 

@@ -65,7 +65,8 @@ class NewAccountDialog(BaseDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(f)
         layout.addWidget(buttons)
-        self.resize(460, self.sizeHint().height())
+        if not self.has_saved_geometry:
+            self.resize(460, self.sizeHint().height())
 
     def _parent_changed(self) -> None:
         has_parent = self.form.fields["parent_id"].read() is not None

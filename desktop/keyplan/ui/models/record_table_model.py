@@ -46,10 +46,16 @@ class RecordTableModel(QAbstractTableModel):
         self.on_edit: Callable[[Any, str, Any], str | None] | None = None
 
     def set_records(self, records: Sequence[Any]) -> None:
-        """Show ``records``; same rows in the same order update in place (keeps the cursor)."""
+        """Show ``records``.
+
+        When the same records come back (an edit), they are updated in place in
+        the order already shown: a sort proxy re-sorts, the view keeps its cursor
+        and any open editor. Only added or removed records reset the model.
+        """
         new = list(records)
-        if [r.id for r in new] == [r.id for r in self.records] and new:
-            self.records = new
+        if new and {r.id for r in new} == {r.id for r in self.records}:
+            by_id = {r.id: r for r in new}
+            self.records = [by_id[r.id] for r in self.records]
             self.dataChanged.emit(self.index(0, 0), self.index(len(new) - 1, len(self.columns) - 1))
             return
         self.beginResetModel()

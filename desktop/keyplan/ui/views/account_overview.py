@@ -74,6 +74,9 @@ class AccountOverview(QWidget):
         parents = [(a.name, a.id) for a in services.accounts.all() if a.id not in excluded]
         self.form.set_choices("parent_id", [(self.tr("(none: top level)"), None), *parents])
         owners = [(m.name, m.id) for m in services.team.all()]
+        if account.owner_id is not None and account.owner_id not in {i for _, i in owners}:
+            removed = self.tr("%1 (removed)").replace("%1", account.owner_name)
+            owners.append((removed, account.owner_id))  # still the owner until changed
         self.form.set_choices("owner_id", [(self.tr("(nobody)"), None), *owners])
         values: dict[str, Any] = {
             name: getattr(account, name) for name in self.form.fields if hasattr(account, name)

@@ -19,6 +19,9 @@ from keyplan.ui.commands import RestoreCommand
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 
+# what a restored item's views listen for (the team pages listen for "team")
+CHANGE_KIND = {"team_member": "team"}
+
 
 class DeletedView(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
@@ -92,7 +95,7 @@ class DeletedView(QWidget):
         self.session.run(
             RestoreCommand(
                 self.tr("Restore %1").replace("%1", item.name),
-                item.kind,
+                CHANGE_KIND.get(item.kind, item.kind),
                 item.deletion_id,
                 service.restore,
                 partial(service.delete, item.entity_id),

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from keyplan.services.records import NoteDraft, NoteRecord
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.labels import note_kind_labels
-from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, Column, RecordTableModel
+from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.form import Form
 
@@ -97,8 +97,11 @@ class NotesPanel(QWidget):
         if row >= 0:
             self.list.selectRow(row)
             self._show(self.model.record(row))
-        else:
+        else:  # no note (left): an empty, disabled form, not the last one shown
             self.current_id = None
+            self.form.reset()
+            empty = {"noted_on": date.today(), "kind": "note", "title": "", "body": ""}
+            self.form.set_values(empty)
             self.form.setEnabled(False)
 
     def _current_changed(self, current: Any, _previous: Any) -> None:
@@ -158,7 +161,3 @@ class NotesPanel(QWidget):
                 self.tr("Delete note"), "note", partial(notes.delete, note_id), notes.restore
             )
         )
-
-    def selected_id(self) -> int | None:
-        index = self.list.currentIndex()
-        return index.data(RECORD_ID_ROLE) if index.isValid() else None

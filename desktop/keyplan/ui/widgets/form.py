@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateEdit,
     QFormLayout,
@@ -40,16 +42,50 @@ class Field:
 
 
 class _FocusOut(QObject):
-    """Calls back when a QPlainTextEdit loses focus: its 'editing finished'."""
+    """Calls back when a QPlainTextEdit loses focus: its 'editing finished'.
+
+    A context menu or completer popup taking focus is not the end of editing.
+    """
 
     def __init__(self, callback: Callable[[], None], parent: QObject) -> None:
         super().__init__(parent)
         self._callback = callback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusOut:
+        if (
+            event.type() == QEvent.Type.FocusOut
+            and isinstance(event, QFocusEvent)
+            and event.reason() != Qt.FocusReason.PopupFocusReason
+        ):
             self._callback()
         return False
+
+
+class _WheelOnlyWhenFocused(QObject):
+    """Scrolling a form must scroll it, not change the combo or number under the mouse."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Wheel
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+            and watched.parentWidget() is not None
+        ):
+            # hand the wheel to the parent: it travels up to the scroll area
+            QApplication.sendEvent(watched.parentWidget(), event)
+            return True
+        return False
+
+
+_WHEEL_GUARD: _WheelOnlyWhenFocused | None = None
+
+
+def _guard_wheel(widget: QWidget) -> None:
+    global _WHEEL_GUARD
+    if _WHEEL_GUARD is None:
+        _WHEEL_GUARD = _WheelOnlyWhenFocused()
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    widget.installEventFilter(_WHEEL_GUARD)
 
 
 class Form(QWidget):
@@ -120,6 +156,7 @@ class Form(QWidget):
         editable: bool = False,
     ) -> QComboBox:
         combo = QComboBox()
+        _guard_wheel(combo)
         combo.setEditable(editable)
         if editable:
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -160,6 +197,7 @@ class Form(QWidget):
     ) -> QSpinBox:
         """An integer; when ``none_text`` is given, the value ``low - 1`` means 'not set'."""
         spin = QSpinBox()
+        _guard_wheel(spin)
         spin.setRange(low - 1 if none_text else low, high)
         spin.setSuffix(suffix)
         if none_text:
@@ -178,6 +216,7 @@ class Form(QWidget):
 
     def add_date(self, name: str, label: str) -> QDateEdit:
         edit = QDateEdit()
+        _guard_wheel(edit)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         edit.setDateRange(QDate(1900, 1, 1), QDate(2200, 12, 31))
@@ -187,6 +226,10 @@ class Form(QWidget):
 
         self._add(name, label, edit, lambda: edit.date().toPython(), write)
         edit.editingFinished.connect(lambda: self._finished(name))
+        # a date picked in the calendar popup is final: save it once the edit has it
+        edit.calendarWidget().clicked.connect(
+            lambda _date: QTimer.singleShot(0, lambda: self._finished(name))
+        )
         return edit
 
     def add_label(self, name: str, label: str) -> QLabel:
@@ -216,8 +259,8 @@ class Form(QWidget):
             if field is None:
                 continue
             self._values[name] = value
-            if not field.error.isHidden():
-                continue
+            if not field.error.isHidden() or field.read() == value:
+                continue  # an error keeps the typed text; an equal value keeps the cursor
             field.widget.blockSignals(True)
             field.write(value)
             field.widget.blockSignals(False)

@@ -19,7 +19,8 @@ depends_on = None
 # A sent, approved or rejected revision (or change order) is a frozen copy: these triggers
 # refuse any change to its content, whatever code tries. The services check first and say
 # so politely; the triggers are the backstop. Status changes stay possible (approve,
-# supersede, and undoing a send, which puts the status back to draft first).
+# supersede, and undoing a send), but never together with a content change, and a frozen
+# revision or change order cannot be deleted (its lines would go with it).
 FROZEN = "SELECT RAISE(ABORT, 'keyplan: frozen: a sent estimate cannot be changed')"
 CONTAINER_STATUS = """(SELECT COALESCE(r.status, c.status) FROM estimate_section s
     LEFT JOIN estimate_revision r ON r.id = s.revision_id
@@ -43,7 +44,8 @@ CONTENT = (
     "fee_tax_rate",
     "client_notes",
 )
-REVISION_CONTENT = (*CONTENT, "issued_on", "valid_until", "terms")
+REVISION_CONTENT = (*CONTENT, "estimate_id", "revision", "issued_on", "valid_until", "terms")
+CHANGE_ORDER_CONTENT = (*CONTENT, "estimate_id", "revision_id", "sequence", "reason")
 
 
 def _content_changed(columns: tuple[str, ...]) -> str:
@@ -66,9 +68,13 @@ TRIGGERS = {
     "section_frozen_delete": f"BEFORE DELETE ON estimate_section WHEN "
     f"{SECTION_STATUS.format(row='OLD')} <> 'draft'",
     "revision_frozen_update": "BEFORE UPDATE ON estimate_revision WHEN OLD.status <> 'draft' "
-    f"AND NEW.status <> 'draft' AND ({_content_changed(REVISION_CONTENT)})",
+    f"AND ({_content_changed(REVISION_CONTENT)})",
+    "revision_frozen_delete": "BEFORE DELETE ON estimate_revision WHEN OLD.status <> 'draft'",
     "change_order_frozen_update": "BEFORE UPDATE ON change_order WHEN OLD.status <> 'draft' "
-    f"AND NEW.status <> 'draft' AND ({_content_changed(CONTENT)})",
+    f"AND ({_content_changed(CHANGE_ORDER_CONTENT)})",
+    "change_order_frozen_delete": "BEFORE DELETE ON change_order WHEN OLD.status <> 'draft'",
+    "estimate_number_fixed": "BEFORE UPDATE ON estimate WHEN NEW.number IS NOT OLD.number AND "
+    "EXISTS (SELECT 1 FROM estimate_revision WHERE estimate_id = OLD.id AND status <> 'draft')",
 }
 
 
