@@ -1101,7 +1101,15 @@ class EstimateService:
 
     # -- a paste: many edits, all or nothing -----------------------------------------------
 
-    def apply_batch(self, edits: Sequence[LineEdit]) -> BatchResult:
+    def check_batch(self, edits: Sequence[LineEdit]) -> list[tuple[int, str, str]]:
+        """The problems ``apply_batch`` would report; nothing is ever written."""
+        try:
+            self.apply_batch(edits, _dry_run=True)
+        except BatchValidationError as exc:
+            return [problem for problem in exc.problems if problem[0] >= 0]
+        return []
+
+    def apply_batch(self, edits: Sequence[LineEdit], *, _dry_run: bool = False) -> BatchResult:
         """Apply every edit in one transaction, or none: problems name the edit and field.
 
         Every edit is tried so that all problems are reported at once; any problem
@@ -1134,8 +1142,8 @@ class EstimateService:
                     problems.append((index, exc.field, exc.message))
                     if row is not None:
                         session.expire(row)  # drop the half-set values of this edit
-            if problems:
-                raise BatchValidationError(problems)
+            if problems or _dry_run:  # raising rolls the transaction back
+                raise BatchValidationError(problems or [(-1, "", "dry run")])
             snapshots = tuple(_row_values(self._line(session, line_id)) for line_id in created)
         return BatchResult(tuple(changes), tuple(created), snapshots)
 

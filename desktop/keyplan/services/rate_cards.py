@@ -19,7 +19,7 @@ from keyplan.domain.errors import NotFoundError, ValidationError
 from keyplan.domain.money import Currency
 from keyplan.services.base import Cleaner, EntityService
 from keyplan.services.estimate_records import RateCardRecord, RateOption, RateRecord
-from keyplan.services.records import Change
+from keyplan.services.records import Change, DeletedItem
 from keyplan.store.models import Account, Rate, RateCard
 
 RATE_UNITS = ("hour", "day")
@@ -70,7 +70,7 @@ class RateCardService(EntityService[RateCard]):
             rows = session.execute(
                 select(RateCard, Account.name)
                 .outerjoin(Account, Account.id == RateCard.account_id)
-                .where(RateCard.deleted_at.is_(None))
+                .where(RateCard.deleted_at.is_(None), Account.deleted_at.is_(None))
                 .order_by(RateCard.account_id.is_not(None), RateCard.name)
             ).all()
             return [
@@ -91,6 +91,35 @@ class RateCardService(EntityService[RateCard]):
             session.add(row)
             session.flush()
             return row.id
+
+    def _derive(self, session: Session, row: RateCard, cleaned: dict[str, Any]) -> dict[str, Any]:
+        if cleaned.get("currency", row.currency) != row.currency and session.scalar(
+            select(Rate.id).where(Rate.rate_card_id == row.id).limit(1)
+        ):
+            raise ValidationError(
+                "currency", "This card has rates in its currency: make a new card instead."
+            )
+        return cleaned
+
+    def deleted_items(self) -> list[DeletedItem]:
+        with self.workspace.reading() as session:
+            rows = session.scalars(
+                select(RateCard)
+                .where(RateCard.deleted_at.is_not(None))
+                .order_by(RateCard.deleted_at.desc())
+            ).all()
+            return [
+                DeletedItem(
+                    deletion_id=row.deletion_id or "",
+                    kind="rate_card",
+                    name=f"{row.name} ({row.currency})",
+                    account_name="",
+                    deleted_at=row.deleted_at,
+                    entity_id=row.id,
+                )
+                for row in rows
+                if row.deleted_at is not None
+            ]
 
     def purge(self, card_id: int) -> None:
         with self.workspace.transaction() as session:

@@ -118,6 +118,7 @@ class WorkspaceServices:
             *self.contacts.deleted_items(),
             *self.notes.deleted_items(),
             *self.team.deleted_items(),
+            *self.rate_cards.deleted_items(),
         ]
         return sorted(items, key=lambda item: item.deleted_at, reverse=True)
 
@@ -128,6 +129,7 @@ class WorkspaceServices:
             "contact": self.contacts,
             "note": self.notes,
             "team_member": self.team,
+            "rate_card": self.rate_cards,
         }
         return services[kind]
 

@@ -15,14 +15,15 @@ ACCOUNT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 Index = QModelIndex | QPersistentModelIndex
 
 
-@dataclass
+@dataclass(eq=False)  # identity, not field-by-field comparison: the tree has thousands
 class _Node:
     record: AccountRecord | None
     parent: _Node | None = None
     children: list[_Node] = field(default_factory=list)
+    index: int = 0  # row under the parent, set once the tree is built
 
     def row(self) -> int:
-        return self.parent.children.index(self) if self.parent else 0
+        return self.index
 
 
 class AccountTreeModel(QAbstractItemModel):
@@ -41,6 +42,7 @@ class AccountTreeModel(QAbstractItemModel):
             assert node.record is not None
             parent = self._by_id.get(node.record.parent_id or -1, self._root)
             node.parent = parent
+            node.index = len(parent.children)
             parent.children.append(node)
         self.endResetModel()
 

@@ -17,6 +17,21 @@ from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.form import Form
 
 
+def _descendants(records: list[AccountRecord], account_id: int) -> list[AccountRecord]:
+    """The accounts under ``account_id``: they cannot become its parent."""
+    children: dict[int, list[AccountRecord]] = {}
+    for record in records:
+        if record.parent_id is not None:
+            children.setdefault(record.parent_id, []).append(record)
+    found: list[AccountRecord] = []
+    frontier = [account_id]
+    while frontier:
+        kids = [kid for parent in frontier for kid in children.get(parent, [])]
+        found.extend(kids)
+        frontier = [kid.id for kid in kids]
+    return found
+
+
 def currency_choices() -> list[tuple[str, str]]:
     return [(code, code) for code in common_codes()]
 
@@ -70,8 +85,9 @@ class AccountOverview(QWidget):
             self.form.reset()
         self.account = account
         services = self.session.services
-        excluded = {account.id, *(a.id for a in self._descendants(account.id))}
-        parents = [(a.name, a.id) for a in services.accounts.all() if a.id not in excluded]
+        accounts = services.accounts.all()
+        excluded = {account.id, *(a.id for a in _descendants(accounts, account.id))}
+        parents = [(a.name, a.id) for a in accounts if a.id not in excluded]
         self.form.set_choices("parent_id", [(self.tr("(none: top level)"), None), *parents])
         owners = [(m.name, m.id) for m in services.team.all()]
         if account.owner_id is not None and account.owner_id not in {i for _, i in owners}:
@@ -83,16 +99,6 @@ class AccountOverview(QWidget):
         }
         values["health_date"] = account.health_date.isoformat() if account.health_date else ""
         self.form.set_values(values)
-
-    def _descendants(self, account_id: int) -> list[AccountRecord]:
-        records = self.session.services.accounts.all()
-        found: list[AccountRecord] = []
-        frontier = {account_id}
-        while frontier:
-            kids = [r for r in records if r.parent_id in frontier]
-            found.extend(kids)
-            frontier = {r.id for r in kids}
-        return found
 
     def _check(self, name: str, value: Any) -> None:
         try:

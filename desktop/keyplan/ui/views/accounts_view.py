@@ -74,6 +74,8 @@ class AccountsView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
+        # widths from the first rows only: measuring thousands of rows froze start-up
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)
 

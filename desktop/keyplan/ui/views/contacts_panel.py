@@ -37,6 +37,7 @@ class ContactsPanel(QWidget):
         super().__init__(parent)
         self.session = session
         self.account_id: int | None = None
+        self._names: dict[int, str] = {}  # contact id -> name, for the Reports to column
         roles = buying_role_labels()
         self.model = RecordTableModel(
             [
@@ -82,6 +83,8 @@ class ContactsPanel(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.table.horizontalHeader().setStretchLastSection(True)
+        # widths from the first rows only: measuring thousands of rows froze start-up
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.verticalHeader().hide()
 
         self.tree_model = QStandardItemModel(self)
@@ -130,6 +133,7 @@ class ContactsPanel(QWidget):
         if self.account_id is None:
             return
         contacts = self.session.services.contacts.for_account(self.account_id)
+        self._names = {c.id: c.name for c in contacts}
         self.model.set_records(contacts)
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):  # long titles must not eat the screen
@@ -155,8 +159,7 @@ class ContactsPanel(QWidget):
         self.tree.resizeColumnToContents(0)
 
     def _manager_name(self, record: ContactRecord) -> str:
-        row = self.model.row_of(record.reports_to_id) if record.reports_to_id else -1
-        return self.model.record(row).name if row >= 0 else ""
+        return self._names.get(record.reports_to_id or -1, "")
 
     def _manager_choices(self, record: ContactRecord) -> list[tuple[str, Any]]:
         others = [(c.name, c.id) for c in self.model.records if c.id != record.id]

@@ -32,6 +32,7 @@ class DeletedView(QWidget):
             "contact": self.tr("Contact"),
             "note": self.tr("Note"),
             "team_member": self.tr("Team member"),
+            "rate_card": self.tr("Rate card"),
         }
         self.model = RecordTableModel(
             [

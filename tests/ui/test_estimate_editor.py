@@ -1,0 +1,277 @@
+"""The estimate editor driven from the keyboard and the clipboard, as a user works."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
+
+from keyplan.services.estimate_records import LineDraft
+from keyplan.services.records import AccountDraft
+from keyplan.services.workspace import WorkspaceServices
+from keyplan.ui.operations import WorkspaceSession
+from keyplan.ui.views.estimate_editor import EstimateEditor
+
+D = Decimal
+
+
+@pytest.fixture
+def editor(qtbot, tmp_path: Path) -> Iterator[EstimateEditor]:  # type: ignore[no-untyped-def]
+    services = WorkspaceServices.create(tmp_path / "e.keyplan", agency_name="Lumen")
+    account = services.accounts.create(AccountDraft("Sen Việt", currency="VND", market="VN"))
+    card = services.rate_cards.create_card("Agency VND", "VND")
+    services.rate_cards.add_rate(
+        card, "Designer", D(800000), D(400000), valid_from=date(2026, 1, 1)
+    )
+    services.rate_cards.add_rate(
+        card, "Account Director", D(1500000), D(700000), valid_from=date(2026, 1, 1)
+    )
+    ref = services.estimates.create(account, "Tết campaign", tax_rate=D(10))
+    session = WorkspaceSession(services)
+    widget = EstimateEditor(session)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    assert widget.show_revision(ref.revision_id)
+    yield widget
+    session.close()
+
+
+def _document(editor: EstimateEditor):  # type: ignore[no-untyped-def]
+    assert editor.revision_id is not None
+    return editor.estimates.document(editor.revision_id)
+
+
+def _type(qtbot, editor: EstimateEditor, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type into the cell editor that is open (ASCII only, as QTest can) and press Enter."""
+    editors = [w for w in editor.grid.viewport().findChildren(QLineEdit) if w.isVisible()]
+    assert len(editors) == 1, editors
+    field = editors[0]
+    field.selectAll()
+    qtbot.keyClicks(field, text)
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.grid.state() != QAbstractItemView.State.EditingState)
+
+
+def _go(editor: EstimateEditor, line_id: int, key: str) -> None:
+    editor.grid.setFocus()
+    editor.focus_cell(line_id, key)
+
+
+def test_build_an_estimate_from_the_keyboard(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(section, LineDraft(description="Next"))
+    editor.refresh()
+    editor.grid.setFocus()
+    editor.grid.setCurrentIndex(editor.model.index(0, 0))  # the section row
+    editor.actions_["add_line"].trigger()  # the description cell opens for typing
+    _type(qtbot, editor, "Key visual design")
+    line, following = _document(editor).lines
+    assert (line.description, following.description) == ("Key visual design", "Next")
+    # Enter moved down like a spreadsheet: the cursor is on the next line now
+    assert editor.grid.currentIndex().row() == editor.model.row_of_line(following.id)
+
+    _go(editor, line.id, "quantity")
+    qtbot.keyClick(editor.grid, Qt.Key.Key_4)  # type-to-edit starts the editor with "4"
+    qtbot.keyClick(editor.grid.focusWidget(), Qt.Key.Key_0)
+    qtbot.keyClick(editor.grid.focusWidget(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.grid.state() != QAbstractItemView.State.EditingState)
+    _go(editor, line.id, "unit_price")
+    editor.grid.edit(editor.grid.currentIndex())
+    _type(qtbot, editor, "800,000")
+    line = _document(editor).line(line.id)
+    assert (line.quantity, line.unit_price, line.amount) == (D(40), D(800000), D(32000000))
+    assert editor.totals.values["total"] == "35,200,000"  # 32,000,000 + 10 % tax, live
+
+
+def test_role_picker_fills_the_rate(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    line_id = editor.estimates.add_line(section, LineDraft(description="Design", quantity=D(10)))
+    editor.refresh()
+    _go(editor, line_id, "who")
+    editor.grid.edit(editor.grid.currentIndex())
+    combo = next(w for w in editor.grid.viewport().findChildren(QComboBox) if w.isVisible())
+    combo.setCurrentIndex(combo.findText("Designer", Qt.MatchFlag.MatchStartsWith))
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.grid.state() != QAbstractItemView.State.EditingState)
+    line = _document(editor).line(line_id)
+    assert (line.role, line.unit_price, line.unit_cost, line.unit) == (
+        "Designer",
+        D(800000),
+        D(400000),
+        "hour",
+    )
+
+
+def test_a_bad_number_is_refused_in_the_cell(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    line_id = editor.estimates.add_line(section, LineDraft(description="Design", unit_price=D(5)))
+    editor.refresh()
+    _go(editor, line_id, "unit_price")
+    editor.grid.edit(editor.grid.currentIndex())
+    _type(qtbot, editor, "12.5")  # VND has no decimals
+    index = editor.model.index(
+        editor.model.row_of_line(line_id), editor.model.column_of("unit_price")
+    )
+    assert "VND has no decimals" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert _document(editor).line(line_id).unit_price == D(5)
+    assert editor.session.undo_stack.count() == 0
+
+
+def test_paste_a_block_from_a_spreadsheet(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    first = editor.estimates.add_line(section, LineDraft(description="Old", quantity=D(1)))
+    editor.refresh()
+    _go(editor, first, "description")
+    # description, role, qty, unit, unit price: 1 row over the line, 2 new lines
+    QGuiApplication.clipboard().setText(
+        "Thiết kế key visual\tDesigner\t40\thour\t800000\n"
+        "Quản lý dự án\tAccount Director\t12.5\thour\t1500000\n"
+        "In ấn\t\t2\titem\t3500000\n"
+    )
+    qtbot.keyClick(editor.grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    lines = _document(editor).lines
+    assert [line.description for line in lines] == ["Thiết kế key visual", "Quản lý dự án", "In ấn"]
+    assert lines[1].unit_price == D(1500000) and lines[1].unit_cost == D(700000)  # from the card
+    assert editor.message.text() == ""
+    editor.session.undo_stack.undo()  # one undo takes the whole paste back
+    assert [line.description for line in _document(editor).lines] == ["Old"]
+    editor.session.undo_stack.redo()
+    assert len(_document(editor).lines) == 3
+
+
+def test_a_bad_paste_applies_nothing_and_names_the_cells(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    first = editor.estimates.add_line(section, LineDraft(description="Old", quantity=D(1)))
+    editor.refresh()
+    before = _document(editor)
+    _go(editor, first, "quantity")
+    message = editor.paste_text("3\thour\n2,5x\tday\n4\thour\t12.75\n")
+    assert message is not None
+    assert "Row 2, column Qty" in message and "Row 3, column Unit price" in message
+    assert "Nothing was pasted" in editor.message.text()
+    after = _document(editor)
+    assert after.lines == before.lines and after.totals == before.totals
+    assert editor.session.undo_stack.count() == 0
+
+
+def test_copy_out_as_tab_separated_text(editor: EstimateEditor) -> None:
+    section = _document(editor).sections[0].id
+    line_id = editor.estimates.add_line(
+        section, LineDraft(description="Design", quantity=D(2), unit_price=D(1000))
+    )
+    editor.refresh()
+    row = editor.model.row_of_line(line_id)
+    model = editor.model
+    selection = editor.grid.selectionModel()
+    for key in ("description", "quantity", "unit", "unit_price"):
+        selection.select(model.index(row, model.column_of(key)), selection.SelectionFlag.Select)
+    # the role column between is not selected: an empty cell keeps the columns aligned
+    assert editor.copy_selection() == "Design\t\t2\t\t1,000"
+    assert QGuiApplication.clipboard().text() == "Design\t\t2\t\t1,000"
+
+
+def test_delete_key_clears_cells_undoably(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    line_id = editor.estimates.add_line(
+        section, LineDraft(description="Design", quantity=D(2), unit_price=D(1000))
+    )
+    editor.refresh()
+    _go(editor, line_id, "quantity")
+    qtbot.keyClick(editor.grid, Qt.Key.Key_Delete)
+    assert _document(editor).line(line_id).quantity == D(0)
+    editor.session.undo_stack.undo()
+    assert _document(editor).line(line_id).quantity == D(2)
+
+
+def test_sections_insert_move_collapse_and_lines_move(editor: EstimateEditor) -> None:
+    first = _document(editor).sections[0]
+    a = editor.estimates.add_line(first.id, LineDraft(description="A"))
+    b = editor.estimates.add_line(first.id, LineDraft(description="B"))
+    editor.refresh()
+    editor.grid.setCurrentIndex(editor.model.index(0, 0))
+    second = editor.add_section_named("Production")
+    assert [s.name for s in _document(editor).sections] == ["Scope", "Production"]
+    editor.focus_cell(b, "description")
+    editor.move_selected(-1)  # B above A
+    assert [line.description for line in _document(editor).sections[0].lines] == ["B", "A"]
+    editor.focus_cell(a, "description")
+    editor.move_selected(1)  # below the last line: into the next section
+    assert [line.description for line in _document(editor).sections[1].lines] == ["A"]
+    assert second is not None
+    rows = editor.model.rowCount()
+    editor.grid.setCurrentIndex(editor.model.index(0, 0))
+    editor.toggle_section()  # collapse Scope: its line row goes
+    assert editor.model.rowCount() == rows - 1
+    editor.toggle_section()
+    assert editor.model.rowCount() == rows
+    for _ in range(3):
+        editor.session.undo_stack.undo()
+    assert [s.name for s in _document(editor).sections] == ["Scope"]
+    assert [line.description for line in _document(editor).lines] == ["A", "B"]
+
+
+def test_send_freezes_then_revise_and_compare(editor: EstimateEditor, qtbot) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    line_id = editor.estimates.add_line(
+        section, LineDraft(description="Design", quantity=D(10), unit_price=D(100000))
+    )
+    editor.refresh()
+    assert editor.send_now(date.today()) is None
+    document = _document(editor)
+    assert document.status == "sent"
+    assert not editor.model.flags(editor.model.index(1, 1)) & Qt.ItemFlag.ItemIsEditable
+    assert editor.banner.isVisible() and "read-only" in editor.banner_text.text()
+    assert editor.banner_button.text() == "Edit as revision 2"
+
+    qtbot.mouseClick(editor.banner_button, Qt.MouseButton.LeftButton)
+    revised = _document(editor)
+    assert (revised.revision, revised.status) == (2, "draft")
+    new_line = revised.lines[0]
+    assert new_line.key == document.line(line_id).key  # the same line, comparable
+    editor.estimates.update_line(new_line.id, {"quantity": D(12)})
+    diff = editor.estimates.diff(document.revision_id, revised.revision_id)
+    assert diff.total_delta == _document(editor).totals.total - document.totals.total
+    assert [change.status for change in diff.lines] == ["changed"]
+
+    editor.session.undo_stack.undo()  # undo the revision: back to revision 1, sent
+    assert editor.estimates.document(document.revision_id).status == "sent"
+
+
+def test_approval_and_change_order_give_the_contracted_total(editor: EstimateEditor) -> None:
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(section, LineDraft(description="Design", unit_price=D(100000)))
+    editor.refresh()
+    editor.send_now(date.today())
+    assert editor.approve_with("Nguyễn Thị Hương", date.today(), "PO-77") is None
+    approved = _document(editor)
+    order = editor.create_change_order("Extra banner sizes")
+    assert order is not None and editor.change_order_id == order
+    co_section = editor.estimates.change_order(order).sections[0].id
+    editor.estimates.add_line(co_section, LineDraft(description="Banners", unit_price=D(50000)))
+    editor.refresh()
+    editor.send_now(date.today())
+    editor.approve_with("Nguyễn Thị Hương", date.today(), "PO-78")
+    editor.back_to_estimate()
+    co_total = editor.estimates.change_order(order).totals.total
+    assert _document(editor).contracted_total == approved.totals.total + co_total
+    assert editor.totals.values["contracted"] == "165,000"
+
+
+def test_margin_below_the_floor_is_flagged(editor: EstimateEditor) -> None:
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(
+        section, LineDraft(description="Thin", unit_price=D(100000), unit_cost=D(90000))
+    )
+    editor.refresh()
+    assert "margin floor" in editor.totals.values["margin_warning"]
+    editor.internal.setChecked(False)  # the client view hides cost and margin
+    assert "margin" not in editor.totals.values and "cost" not in editor.totals.values
+    assert editor.model.column_of("unit_cost") == -1
