@@ -521,3 +521,17 @@ def test_a_float_in_a_batch_changes_nothing(sheet: Sheet, tmp_path: Path) -> Non
 def test_a_float_in_a_batch_raises_type_error(sheet: Sheet) -> None:
     with pytest.raises(TypeError):
         sheet.estimates.apply_batch([LineEdit({"unit_price": 12.5}, line_id=sheet.ids["b"])])
+
+
+def test_check_batch_reports_problems_and_never_writes(sheet: Sheet, tmp_path: Path) -> None:
+    before = sheet.estimates.document(sheet.revision_id)
+    problems = sheet.estimates.check_batch(
+        [
+            LineEdit({"quantity": D("2")}, line_id=sheet.ids["b"]),  # valid on its own
+            LineEdit({"unit_price": D("-1")}, line_id=sheet.ids["b"]),
+        ]
+    )
+    assert [(index, field) for index, field, _ in problems] == [(1, "unit_price")]
+    assert sheet.estimates.check_batch([LineEdit({"quantity": D(3)}, line_id=sheet.ids["b"])]) == []
+    after = sheet.estimates.document(sheet.revision_id)
+    assert after.lines == before.lines  # the valid edits were not written either
