@@ -24,7 +24,7 @@ from keyplan.ui.app import create_application  # noqa: E402
 from keyplan.ui.main_window import MainWindow  # noqa: E402
 from keyplan.ui.settings import Settings  # noqa: E402
 
-ACCOUNT = "Sen Việt E-commerce"  # a demo account with a deep reports-to chain
+ACCOUNT = "Sen Việt E-commerce"  # the demo account whose estimate the screenshot shows
 
 
 def main() -> int:
@@ -38,11 +38,10 @@ def main() -> int:
     if not window.open_demo() or window.session is None:
         print("screenshot: the demo workspace did not open", file=sys.stderr)
         return 1
-    accounts = window.session.services.accounts.all()
-    account = next((a for a in accounts if a.name == ACCOUNT), accounts[0])
-    window.show_account(account.id)
-    assert window.account_view is not None
-    window.account_view.tabs.setCurrentWidget(window.account_view.contacts)
+    # the Vietnamese client's Tết estimate: sections, rates, live totals, every script
+    estimates = window.session.services.estimates.summaries()
+    estimate = next((e for e in estimates if e.account_name == ACCOUNT), estimates[0])
+    window.show_estimate(estimate.revision_id)
     app.processEvents()
     output.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(output)):

@@ -20,13 +20,24 @@ import os
 import sys
 import traceback
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
 from keyplan import __version__
-from keyplan.domain.errors import DomainError
+from keyplan.domain.errors import DomainError, NotFoundError
+from keyplan.domain.estimates import Adjustments, DiscountMode, FeeBase, Totals
+from keyplan.domain.money import Currency, round_half_up
 from keyplan.services.demo import create_demo_workspace
+from keyplan.services.estimate_records import (
+    ChangeOrderDocument,
+    EstimateDocument,
+    EstimateFilter,
+    EstimateSummary,
+)
+from keyplan.services.estimates import STATUSES
 from keyplan.services.records import AccountRecord
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 
@@ -74,13 +85,19 @@ def _width(text: str) -> int:
     )
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Collection[int] = ()
+) -> str:
+    """Columns padded to their widest cell; the columns in ``right`` (numbers) align right."""
     widths = [_width(h) for h in headers]
     for row in rows:
         widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
-        padded = [cell + " " * (w - _width(cell)) for cell, w in zip(cells, widths, strict=True)]
+        padded = [
+            " " * (w - _width(cell)) + cell if index in right else cell + " " * (w - _width(cell))
+            for index, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ]
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(headers), *(line(row) for row in rows)])
@@ -197,6 +214,423 @@ def _cmd_accounts(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- estimates -----------------------------------------------------------------------------
+# Amounts are decimal strings with exactly the currency's minor units ("1234.50", "150000"
+# for JPY); percentages, tax-rate keys and quantities are normalised decimal strings ("10",
+# "7.5"). Never JSON numbers, so no reader turns money into a float.
+
+
+def _money(value: Decimal, currency: Currency) -> str:
+    """``value`` with exactly the currency's decimals (the services already round them so)."""
+    return f"{round_half_up(value, currency.minor_units):f}"
+
+
+def _number(value: Decimal) -> str:
+    """A percentage or quantity without trailing zeros: 10.00 -> "10", 7.50 -> "7.5"."""
+    if value.is_zero():
+        return "0"
+    return f"{value.normalize():f}"
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _by_rate(amounts: Mapping[Decimal, Decimal], currency: Currency) -> dict[str, str]:
+    return {_number(rate): _money(amount, currency) for rate, amount in amounts.items()}
+
+
+def totals_document(totals: Totals) -> dict[str, Any]:
+    """The client figures of a priced document (the keys of ``estimates --json`` rows)."""
+    currency = totals.currency
+    return {
+        "subtotal": _money(totals.subtotal, currency),
+        "discount": _money(totals.discount, currency),
+        "contingency": _money(totals.contingency, currency),
+        "fee": _money(totals.fee, currency),
+        "net": _money(totals.net, currency),
+        "tax": _by_rate(totals.tax_by_rate, currency),
+        "tax_total": _money(totals.tax, currency),
+        "total": _money(totals.total, currency),
+    }
+
+
+def _detailed_totals(totals: Totals) -> dict[str, Any]:
+    return {
+        **totals_document(totals),
+        "taxable": _by_rate(totals.taxable_by_rate, totals.currency),
+        "optional_total": _money(totals.optional_total, totals.currency),
+    }
+
+
+def _contracted(value: Decimal | None, currency: Currency) -> str | None:
+    return _money(value, currency) if value is not None else None
+
+
+def estimate_row(summary: EstimateSummary) -> dict[str, Any]:
+    """One element of what ``estimates --json`` prints."""
+    currency = Currency.get(summary.currency)
+    return {
+        "number": summary.number,
+        "revision": summary.revision,
+        "title": summary.title,
+        "account": summary.account_name,
+        "account_id": summary.account_id,
+        "project": summary.project_name or None,
+        "status": summary.status,
+        "currency": summary.currency,
+        "issued_on": summary.issued_on.isoformat(),
+        "valid_until": _iso(summary.valid_until),
+        **totals_document(summary.totals),
+        "contracted_total": _contracted(summary.contracted_total, currency),
+    }
+
+
+def _adjustments_document(adj: Adjustments, currency: Currency) -> dict[str, Any]:
+    amount = adj.discount_mode is DiscountMode.AMOUNT
+    return {
+        "discount_mode": adj.discount_mode.value,
+        "discount_value": (
+            _money(adj.discount_value, currency) if amount else _number(adj.discount_value)
+        ),
+        "discount_tax_rate": _number(adj.discount_tax_rate),
+        "contingency_percent": _number(adj.contingency_percent),
+        "contingency_tax_rate": _number(adj.contingency_tax_rate),
+        "fee_percent": _number(adj.fee_percent),
+        "fee_base": adj.fee_base.value,
+        "fee_tax_rate": _number(adj.fee_tax_rate),
+    }
+
+
+def _change_order_document(order: ChangeOrderDocument) -> dict[str, Any]:
+    return {
+        "number": order.number,
+        "sequence": order.sequence,
+        "title": order.title,
+        "reason": order.reason,
+        "status": order.status,
+        "sent_on": _iso(order.sent_on),
+        "approved_by": order.approved_by or None,
+        "approved_on": _iso(order.approved_on),
+        "approval_po": order.approval_po or None,
+        "totals": totals_document(order.totals),
+    }
+
+
+def estimate_document(
+    document: EstimateDocument, change_orders: Sequence[ChangeOrderDocument] = ()
+) -> dict[str, Any]:
+    """What ``estimate --json`` prints: client figures, and cost and margin under ``internal``."""
+    currency = Currency.get(document.currency)
+    totals = document.totals
+    sections: list[dict[str, Any]] = []
+    internal_lines: list[dict[str, Any]] = []
+    number = 0
+    for section in document.sections:
+        lines = []
+        for line in section.lines:
+            number += 1
+            lines.append(
+                {
+                    "line_number": number,
+                    "kind": line.kind,
+                    "description": line.description,
+                    "quantity": _number(line.quantity),
+                    "unit": line.unit,
+                    "unit_price": _money(line.unit_price, currency),
+                    "discount_percent": _number(line.discount_percent),
+                    "tax_rate": _number(line.tax_rate),
+                    "optional": line.optional,
+                    "amount": _money(line.amount, currency),
+                }
+            )
+            internal_lines.append(
+                {
+                    "line_number": number,
+                    "role": line.role or None,
+                    "supplier": line.supplier or None,
+                    "unit_cost": _money(line.unit_cost, currency),
+                    "markup_percent": _number(line.markup_percent),
+                    "cost": _money(line.cost, currency),
+                }
+            )
+        sections.append(
+            {"name": section.name, "subtotal": _money(section.subtotal, currency), "lines": lines}
+        )
+    margin_percent = totals.internal.margin_percent
+    return {
+        "number": document.number,
+        "revision": document.revision,
+        "latest_revision": document.revisions[-1].revision if document.revisions else None,
+        "status": document.status,
+        "title": document.title,
+        "account": document.account_name,
+        "account_id": document.account_id,
+        "project": document.project_name or None,
+        "project_id": document.project_id,
+        "currency": document.currency,
+        "issued_on": document.issued_on.isoformat(),
+        "valid_until": _iso(document.valid_until),
+        "sent_on": _iso(document.sent_on),
+        "approved_by": document.approved_by or None,
+        "approved_on": _iso(document.approved_on),
+        "approval_po": document.approval_po or None,
+        "rejected_on": _iso(document.rejected_on),
+        "rejection_reason": document.rejection_reason or None,
+        "terms": document.terms,
+        "client_notes": document.client_notes,
+        "standard_tax_rate": _number(document.tax_rate),
+        "adjustments": _adjustments_document(document.adjustments, currency),
+        "revisions": [
+            {
+                "revision": info.revision,
+                "status": info.status,
+                "issued_on": info.issued_on.isoformat(),
+                "sent_on": _iso(info.sent_on),
+            }
+            for info in document.revisions
+        ],
+        "change_orders": [_change_order_document(order) for order in change_orders],
+        "contracted_total": _contracted(document.contracted_total, currency),
+        "sections": sections,
+        "totals": _detailed_totals(totals),
+        "internal": {
+            "cost": _money(totals.internal.cost, currency),
+            "margin": _money(totals.internal.margin, currency),
+            "margin_percent": _number(margin_percent) if margin_percent is not None else None,
+            "margin_floor_percent": _number(document.margin_floor_percent),
+            "below_margin_floor": document.below_margin_floor,
+            "internal_notes": document.internal_notes,
+            "sections": [
+                {"name": section.name, "cost": _money(section.cost, currency)}
+                for section in document.sections
+            ],
+            "lines": internal_lines,
+        },
+    }
+
+
+def _find_account(services: WorkspaceServices, wanted: str) -> int:
+    """An account id from ``--account``: an id, a name, or a unique part of a name."""
+    records = services.accounts.all()
+    text = unicodedata.normalize("NFC", wanted).strip()
+    if text.isdigit():
+        if any(record.id == int(text) for record in records):
+            return int(text)
+        raise NotFoundError(f"No account with id {text}.")
+    key = text.casefold()
+    exact = [record for record in records if record.name.casefold() == key]
+    matches = exact or [record for record in records if key and key in record.name.casefold()]
+    if len(matches) == 1:
+        return matches[0].id
+    if not matches:
+        raise NotFoundError(f"No account named '{text}'.")
+    names = ", ".join(f"{record.name} (id {record.id})" for record in matches[:5])
+    raise DomainError(f"'{text}' matches several accounts: {names}. Use the full name or the id.")
+
+
+def _grouped(value: Decimal, currency: Currency) -> str:
+    """An amount for reading: thousands separated by commas, the currency's decimals."""
+    return f"{round_half_up(value, currency.minor_units):,f}"
+
+
+def _clip(text: str, columns: int) -> str:
+    """``text`` on one line, cut to ``columns`` terminal columns with an ellipsis."""
+    flat = " ".join(text.split())
+    if _width(flat) <= columns:
+        return flat
+    kept = ""
+    for ch in flat:
+        if _width(kept + ch) > columns - 1:
+            break
+        kept += ch
+    return kept + "…"
+
+
+def _cmd_estimates(args: argparse.Namespace) -> int:
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        filters = EstimateFilter(
+            statuses=frozenset(args.status or ()),
+            account_id=_find_account(services, args.account) if args.account else None,
+            currency=Currency.get(args.currency).code if args.currency else "",
+        )
+        summaries = services.estimates.summaries(filters)
+    if args.json:
+        _print_json([estimate_row(summary) for summary in summaries])
+        return EXIT_OK
+    if not summaries:
+        _write(sys.stdout, "No estimates.")
+        return EXIT_OK
+    headers = (
+        "Number",
+        "Rev",
+        "Status",
+        "Issued",
+        "Account",
+        "Title",
+        "Cur",
+        "Total",
+        "Contracted",
+    )
+    rows = []
+    for summary in summaries:
+        currency = Currency.get(summary.currency)
+        contracted = summary.contracted_total
+        rows.append(
+            (
+                summary.number,
+                str(summary.revision),
+                summary.status,
+                summary.issued_on.isoformat(),
+                _clip(summary.account_name, 28),
+                _clip(summary.title, 40),
+                summary.currency,
+                _grouped(summary.totals.total, currency),
+                _grouped(contracted, currency) if contracted is not None else "",
+            )
+        )
+    _write(sys.stdout, _table(headers, rows, right={1, 7, 8}))
+    return EXIT_OK
+
+
+def _cmd_estimate(args: argparse.Namespace) -> int:
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        estimates = services.estimates
+        document = estimates.document(estimates.find(args.number, args.revision))
+        orders = [estimates.change_order(order.id) for order in document.change_orders]
+    if args.json:
+        _print_json(estimate_document(document, orders))
+    else:
+        _write(sys.stdout, _estimate_text(document, orders))
+    return EXIT_OK
+
+
+def _estimate_text(document: EstimateDocument, orders: Sequence[ChangeOrderDocument]) -> str:
+    """The readable form of ``estimate``: header, lines by section, totals, internal figures."""
+    currency = Currency.get(document.currency)
+    totals = document.totals
+
+    def money(value: Decimal) -> str:
+        return _grouped(value, currency)
+
+    latest = document.revisions[-1].revision if document.revisions else document.revision
+    header = [
+        ("Estimate", f"{document.number} revision {document.revision} of {latest}"),
+        ("Status", document.status),
+        ("Title", document.title),
+        ("Account", document.account_name),
+        ("Project", document.project_name or "-"),
+        ("Currency", document.currency),
+        ("Issued", document.issued_on.isoformat()),
+        ("Valid until", _iso(document.valid_until) or "-"),
+    ]
+    if document.sent_on:
+        header.append(("Sent", document.sent_on.isoformat()))
+    if document.approved_on:
+        po = f", PO {document.approval_po}" if document.approval_po else ""
+        header.append(
+            ("Approved", f"{document.approved_on.isoformat()} by {document.approved_by}{po}")
+        )
+    if document.rejected_on:
+        reason = f": {document.rejection_reason}" if document.rejection_reason else ""
+        header.append(("Rejected", f"{document.rejected_on.isoformat()}{reason}"))
+    header.append(
+        (
+            "Revisions",
+            ", ".join(
+                f"{info.revision} {info.status}"
+                + (f" (sent {info.sent_on.isoformat()})" if info.sent_on else "")
+                for info in document.revisions
+            ),
+        )
+    )
+    for order in orders:
+        header.append(
+            (
+                "Change order",
+                f"{order.number} {order.status}: {order.title}, {money(order.totals.total)}",
+            )
+        )
+    if document.contracted_total is not None:
+        header.append(("Contracted total", f"{money(document.contracted_total)} {currency}"))
+    width = max(len(label) for label, _ in header) + 1
+    out = [f"{label + ':':<{width}} {value}" for label, value in header]
+
+    rows: list[tuple[str, ...]] = []
+    number = 0
+    for section in document.sections:
+        rows.append(("", _clip(section.name, 52), "", "", "", "", "", "", "", ""))
+        for line in section.lines:
+            number += 1
+            rows.append(
+                (
+                    str(number),
+                    "  " + _clip(line.description, 50),
+                    line.kind,
+                    _number(line.quantity),
+                    _clip(line.unit, 12),
+                    money(line.unit_price),
+                    _number(line.discount_percent),
+                    _number(line.tax_rate),
+                    "yes" if line.optional else "",
+                    money(line.amount),
+                )
+            )
+        rows.append(
+            ("", f"  Subtotal {_clip(section.name, 41)}", *[""] * 7, money(section.subtotal))
+        )
+    headers = ("#", "Description", "Kind", "Qty", "Unit", "Unit price", "Disc %", "Tax %",
+               "Optional", "Amount")  # fmt: skip
+    out += ["", _table(headers, rows, right={0, 3, 5, 6, 7, 9})]
+
+    adj = document.adjustments
+    fee_base = {
+        FeeBase.SUBTOTAL: "subtotal",
+        FeeBase.LABOUR: "labour lines",
+        FeeBase.THIRD_PARTY: "third-party lines",
+    }[adj.fee_base]
+    discount_label = (
+        f"Discount ({_number(adj.discount_value)} %)"
+        if adj.discount_mode is DiscountMode.PERCENT
+        else "Discount"
+    )
+    figures = [("Subtotal", money(totals.subtotal))]
+    if totals.discount:
+        figures.append((discount_label, money(-totals.discount)))
+    if totals.contingency:
+        figures.append(
+            (f"Contingency ({_number(adj.contingency_percent)} %)", money(totals.contingency))
+        )
+    if totals.fee:
+        figures.append(
+            (f"Agency fee ({_number(adj.fee_percent)} % of {fee_base})", money(totals.fee))
+        )
+    figures.append(("Net", money(totals.net)))
+    for rate, tax in totals.tax_by_rate.items():
+        taxable = totals.taxable_by_rate[rate]
+        figures.append((f"Tax {_number(rate)} % on {money(taxable)}", money(tax)))
+    figures.append((f"Total {currency}", money(totals.total)))
+    if totals.optional_total:
+        figures.append(("Optional lines (not in the total)", money(totals.optional_total)))
+    out += ["", _table(("Totals", ""), figures, right={1})]
+
+    internal = totals.internal
+    margin = money(internal.margin)
+    if internal.margin_percent is not None:
+        margin += f" ({_number(internal.margin_percent)} %)"
+    if document.below_margin_floor:
+        margin += f"  below the {_number(document.margin_floor_percent)} % floor"
+    out += [
+        "",
+        "Internal (never on a client document)",
+        f"  Cost:   {money(internal.cost)}",
+        f"  Margin: {margin}",
+    ]
+    for index, note in enumerate(document.internal_notes.splitlines()):
+        out.append(("  Notes:  " if index == 0 else " " * 10) + _clip(note, 90))
+    return "\n".join(out)
+
+
 # -- parsing and running -------------------------------------------------------------------
 
 
@@ -234,6 +668,39 @@ def build_parser() -> argparse.ArgumentParser:
     accounts.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
     accounts.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
     accounts.set_defaults(handler=_cmd_accounts)
+
+    estimates = commands.add_parser(
+        "estimates",
+        help="list the estimates of a workspace (latest revision of each) with their totals",
+        description="List the latest revision of every estimate, newest first, with totals.",
+    )
+    estimates.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    estimates.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+    estimates.add_argument(
+        "--status",
+        action="append",
+        choices=STATUSES,
+        metavar="S",
+        help=f"only this status ({', '.join(STATUSES)}); repeat for several",
+    )
+    estimates.add_argument(
+        "--account", metavar="NAME_OR_ID", help="only this account: its id, name or part of it"
+    )
+    estimates.add_argument("--currency", metavar="C", help="only this currency (ISO code)")
+    estimates.set_defaults(handler=_cmd_estimates)
+
+    estimate = commands.add_parser(
+        "estimate",
+        help="show one estimate: sections, lines, totals and internal cost and margin",
+        description="Show one revision of an estimate (the latest by default).",
+    )
+    estimate.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    estimate.add_argument("number", metavar="NUMBER", help="the estimate number, e.g. KP-2026-0001")
+    estimate.add_argument(
+        "--revision", metavar="N", type=int, help="this revision instead of the latest"
+    )
+    estimate.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
+    estimate.set_defaults(handler=_cmd_estimate)
     return parser
 
 

@@ -459,6 +459,12 @@ def test_info_counts_live_and_deleted_items(services: WorkspaceServices) -> None
         "deleted_notes": 0,
         "team_members": 0,
         "deleted_team_members": 0,
+        "projects": 0,
+        "deleted_projects": 0,
+        "estimates": 0,
+        "deleted_estimates": 0,
+        "rate_cards": 0,
+        "deleted_rate_cards": 0,
     }
     first = services.accounts.create(AccountDraft("First"))
     second = services.accounts.create(AccountDraft("Second"))

@@ -20,11 +20,14 @@ numbers are invented.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from keyplan.services.estimate_records import LineDraft, ProjectDraft, RateOption
+from keyplan.services.estimates import LineEdit
 from keyplan.services.records import AccountDraft, ContactDraft, NoteDraft
 from keyplan.services.workspace import WorkspaceServices
 
@@ -93,6 +96,10 @@ class DemoIds:
     accounts: dict[str, int] = field(default_factory=dict)
     contacts: dict[tuple[str, str], int] = field(default_factory=dict)  # (account, contact)
     notes: list[int] = field(default_factory=list)
+    rate_cards: dict[str, int] = field(default_factory=dict)
+    projects: dict[str, int] = field(default_factory=dict)
+    estimates: dict[str, int] = field(default_factory=dict)  # estimate ids
+    change_orders: dict[str, list[int]] = field(default_factory=dict)  # by estimate key
 
 
 # -- agency and team -------------------------------------------------------------------------
@@ -663,6 +670,1072 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     _SEVERNY_DOM,
 )
 
+# -- rate cards, projects and estimates -------------------------------------------------------
+# Rates are per hour. Estimates are created oldest first (so their numbers follow the dates),
+# through the services: every line passes the editor's validation, labour lines copy the rate
+# card option in force on the issue date, revisions are sent and revised like a user would.
+
+
+@dataclass(frozen=True)
+class DemoRateCard:
+    key: str
+    name: str
+    currency: str
+    rates: tuple[tuple[str, str, str], ...]  # (role, bill rate, cost rate) per hour
+    account: str | None = None  # a DemoAccount key: an override card for that account
+    valid_days_ago: int = 400
+    # later rates: (role, bill rate, cost rate, valid since days ago)
+    increases: tuple[tuple[str, str, str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    key: str
+    account: str  # a DemoAccount key
+    code: str
+    name: str
+    brief: str
+    scope: str
+    status: str
+    start_days: int  # relative to today: negative in the past
+    end_days: int
+    po_number: str = ""
+
+
+@dataclass(frozen=True)
+class DemoLine:
+    kind: str  # labour / third_party / fixed_fee / expense
+    description: str
+    quantity: Decimal
+    unit: str = ""
+    unit_price: Decimal = Decimal(0)  # fixed fees and expenses; labour takes the rate card's
+    unit_cost: Decimal = Decimal(0)
+    markup: Decimal = Decimal(0)  # third-party lines: the price is cost + markup
+    discount: Decimal = Decimal(0)
+    tax_rate: Decimal | None = None  # None: the estimate's standard rate
+    optional: bool = False
+    role: str = ""  # labour: a role of the rate card
+    supplier: str = ""
+
+
+@dataclass(frozen=True)
+class DemoSection:
+    name: str
+    lines: tuple[DemoLine, ...]
+
+
+@dataclass(frozen=True)
+class DemoRevision:
+    """The next revision: what the client asked to change after the previous one was sent."""
+
+    issued_days_ago: int
+    why: str  # added to the internal notes
+    sent_days_ago: int | None = None  # None: the revision is still a draft
+    changes: tuple[tuple[str, dict[str, object]], ...] = ()  # line description -> new values
+    added: tuple[tuple[str, DemoLine], ...] = ()  # (section name, line)
+    removed: tuple[str, ...] = ()  # line descriptions
+    header: dict[str, object] = field(default_factory=dict)  # e.g. a discount
+
+
+@dataclass(frozen=True)
+class DemoApproval:
+    by: str
+    days_ago: int
+    po_number: str = ""
+
+
+@dataclass(frozen=True)
+class DemoChangeOrder:
+    title: str
+    reason: str
+    lines: tuple[DemoLine, ...]
+    sent_days_ago: int | None = None  # None: a draft
+    approval: DemoApproval | None = None
+
+
+@dataclass(frozen=True)
+class DemoEstimate:
+    key: str
+    account: str  # a DemoAccount key; the estimate is in the account's currency
+    title: str
+    issued_days_ago: int
+    tax_rate: Decimal  # the standard rate of the estimate
+    sections: tuple[DemoSection, ...]
+    project: str | None = None  # a DemoProject key
+    valid_days: int = 30
+    adjustments: dict[str, object] = field(default_factory=dict)  # update_revision fields
+    client_notes: str = ""
+    internal_notes: str = ""
+    terms: str = ""  # empty: the agency's payment terms
+    sent_days_ago: int | None = None  # None: revision 1 stays a draft
+    revisions: tuple[DemoRevision, ...] = ()
+    approval: DemoApproval | None = None  # of the last revision
+    rejection: tuple[int, str] | None = None  # (days ago, reason) of the last revision
+    change_orders: tuple[DemoChangeOrder, ...] = ()
+
+
+def _labour(
+    role: str,
+    hours: str,
+    description: str,
+    *,
+    discount: str = "0",
+    tax: str | None = None,
+    optional: bool = False,
+) -> DemoLine:
+    return DemoLine(
+        "labour",
+        description,
+        Decimal(hours),
+        role=role,
+        discount=Decimal(discount),
+        tax_rate=None if tax is None else Decimal(tax),
+        optional=optional,
+    )
+
+
+def _third_party(
+    description: str,
+    supplier: str,
+    unit_cost: str,
+    markup: str,
+    *,
+    quantity: str = "1",
+    unit: str = "lot",
+    tax: str | None = None,
+    optional: bool = False,
+) -> DemoLine:
+    return DemoLine(
+        "third_party",
+        description,
+        Decimal(quantity),
+        unit=unit,
+        unit_cost=Decimal(unit_cost),
+        markup=Decimal(markup),
+        supplier=supplier,
+        tax_rate=None if tax is None else Decimal(tax),
+        optional=optional,
+    )
+
+
+def _fee(
+    description: str,
+    price: str,
+    cost: str = "0",
+    *,
+    quantity: str = "1",
+    unit: str = "fixed",
+    discount: str = "0",
+    tax: str | None = None,
+    optional: bool = False,
+) -> DemoLine:
+    return DemoLine(
+        "fixed_fee",
+        description,
+        Decimal(quantity),
+        unit=unit,
+        unit_price=Decimal(price),
+        unit_cost=Decimal(cost),
+        discount=Decimal(discount),
+        tax_rate=None if tax is None else Decimal(tax),
+        optional=optional,
+    )
+
+
+def _expense(
+    description: str,
+    quantity: str,
+    unit: str,
+    price: str,
+    *,
+    tax: str | None = None,
+    optional: bool = False,
+) -> DemoLine:
+    """A re-billed expense at cost: the price is what the agency pays."""
+    return DemoLine(
+        "expense",
+        description,
+        Decimal(quantity),
+        unit=unit,
+        unit_price=Decimal(price),
+        unit_cost=Decimal(price),
+        tax_rate=None if tax is None else Decimal(tax),
+        optional=optional,
+    )
+
+
+RATE_ROLES = (
+    "Account Director",
+    "Account Manager",
+    "Strategist",
+    "Creative Director",
+    "Art Director",
+    "Designer",
+    "Copywriter",
+    "Developer",
+    "Producer",
+    "Media Planner",
+    "Data Analyst",
+    "Project Manager",
+)
+
+
+def _agency_card(
+    currency: str, rates: str, increases: tuple[tuple[str, str, str, int], ...] = ()
+) -> DemoRateCard:
+    """The agency's card in ``currency``; ``rates`` holds 'bill/cost' per role of RATE_ROLES."""
+    pairs = [pair.split("/") for pair in rates.split()]
+    return DemoRateCard(
+        key=f"agency_{currency.lower()}",
+        name=f"Harbourline standard rates ({currency})",
+        currency=currency,
+        rates=tuple(
+            (role, bill, cost) for role, (bill, cost) in zip(RATE_ROLES, pairs, strict=True)
+        ),
+        increases=increases,
+    )
+
+
+RATE_CARDS: tuple[DemoRateCard, ...] = (
+    _agency_card(
+        "USD",
+        "240/110 160/70 220/100 260/125 190/85 140/60 150/65 170/80 150/68 145/62 165/75 135/58",
+        increases=(("Developer", "180", "85", 45),),
+    ),
+    _agency_card(
+        "EUR",
+        "220/105 145/65 200/95 240/115 175/80 125/58 135/62 155/75 135/62 130/58 150/70 120/55",
+    ),
+    _agency_card(
+        "JPY",
+        "30000/14000 20000/9000 27000/12500 32000/15000 24000/11000 18000/8000 19000/8500 "
+        "21000/10000 19000/8800 18000/8000 20000/9500 17000/7800",
+    ),
+    _agency_card(
+        "KRW",
+        "300000/140000 190000/85000 260000/120000 320000/150000 230000/105000 160000/72000 "
+        "170000/78000 210000/98000 180000/82000 170000/76000 200000/92000 160000/72000",
+    ),
+    _agency_card(
+        "VND",
+        "3600000/1500000 2200000/900000 3000000/1300000 3800000/1650000 2600000/1100000 "
+        "1800000/750000 1700000/700000 2400000/1050000 2000000/850000 1900000/800000 "
+        "2200000/950000 1700000/700000",
+    ),
+    _agency_card(
+        "HKD",
+        "1800/820 1200/540 1650/750 1950/900 1450/650 1050/460 1100/490 1300/600 1150/520 "
+        "1100/480 1250/570 1000/450",
+    ),
+    _agency_card(
+        "TWD",
+        "6500/3000 4200/1900 5800/2600 7000/3200 5200/2300 3800/1700 4000/1800 4800/2200 "
+        "4200/1900 4000/1800 4600/2100 3600/1600",
+    ),
+    _agency_card(
+        "RUB",
+        "14000/6200 9000/4000 12500/5600 15000/6800 11000/4900 8000/3500 8500/3700 "
+        "10000/4500 9000/4000 8500/3800 9500/4300 7500/3300",
+    ),
+    DemoRateCard(
+        key="aurora_jp_msa",
+        name="Aurora Japan MSA rates (JPY)",
+        currency="JPY",
+        account="aurora_jp",
+        valid_days_ago=300,
+        rates=(("Account Director", "28000", "14000"), ("Designer", "16500", "8000")),
+    ),
+)
+
+PROJECTS: tuple[DemoProject, ...] = (
+    DemoProject(
+        "sv_live", "sen_viet", "SV-LIVE-1111", "Livestream 11.11 siêu sale",
+        "Khách hàng cần một phiên livestream 3 giờ ngày 11.11 với KOC địa phương, mục tiêu "
+        "doanh thu gấp 3 ngày thường. Chúng tôi đề xuất kịch bản bán hàng theo khung giờ vàng.",
+        "Kịch bản, thiết kế khung hình, sản xuất livestream tại trường quay, 2 KOC.",
+        "delivered", -135, -95, "SV-PO-2025-0871",
+    ),
+    DemoProject(
+        "aurora_playbook", "aurora", "ACB-RMP-01", "Global retail media playbook",
+        "Isabelle wants one way of buying and measuring retail media across Japan, the USA and "
+        "Germany. Our reading: an operating model and a measurement framework the markets "
+        "co-own, not a central hub.",
+        "Audit of retailers in 3 markets, playbook and scorecard, roll-out workshop in Geneva, "
+        "remote market trainings.",
+        "in_progress", -60, 40, "ACB-GM-4500127731",
+    ),
+    DemoProject(
+        "hoshizora_inbound", "hoshizora", "HSZ-INB-01", "訪日客向け決済キャンペーン",
+        "Campaign to make foreign travellers pay by card and wallet at booking (中村さん). "
+        "Our reading: start with the airport and the three biggest source markets.",
+        "Research, key visual, banners in four languages, airport signage.",
+        "cancelled", -60, 30,
+    ),
+    DemoProject(
+        "aurora_jp_megasale", "aurora_jp", "ACJ-MS-Q3", "Q3 marketplace mega-sales",
+        "佐藤さん: one creative platform for the four marketplace mega-sales of the quarter, "
+        "featured slots secured three months ahead.",
+        "Sales calendar, key visual, product pages and banners on Rakuten and Amazon, A+ content.",
+        "estimating", 20, 110,
+    ),
+    DemoProject(
+        "hanbit_winback", "hanbit", "HBM-JP-WB", "Cross-border win-back, Japan",
+        "이서연: win back Japanese shoppers lost to the competitor's fee cut. Our reading: "
+        "checkout trust and local payment methods matter more than price for this segment.",
+        "Journey analysis, Japanese creative, influencers, LINE ads, performance dashboard.",
+        "estimating", 10, 100,
+    ),
+    DemoProject(
+        "harbour_peak", "harbour_lane", "HLO-1111", "Singles' Day cross-border peak",
+        "Mandy wants the best Singles' Day for mainland and Taiwan shoppers without the "
+        "chargeback spike of last year.",
+        "Insight and calendar, creative in Traditional and Simplified Chinese, KOL, tracking.",
+        "estimating", 5, 70,
+    ),
+    DemoProject(
+        "aurora_us_rm", "aurora_us", "ACU-RM-H2", "Retail media always-on, H2",
+        "Marcus moves USD 1.2M from TV to retail media after the holdout test; he needs the "
+        "always-on plan and proof of incrementality every month.",
+        "Planning and buying on three retailers, monthly incrementality tests, creative "
+        "adaptation.",
+        "estimating", 14, 200,
+    ),
+    DemoProject(
+        "formosa_recovery", "formosa", "FCW-3DS-REC", "Checkout conversion recovery",
+        "陳怡君 wants conversion back above 3.2 % by the end of next month, with numbers she can "
+        "compare with two other providers.",
+        "3DS2 analysis, exemptions and routing, checkout A/B tests, monthly reporting.",
+        "estimating", 3, 95,
+    ),
+    DemoProject(
+        "severny_loyalty", "severny_dom", "SD-LOY-OFF", "Программа лояльности офлайн",
+        "Анна Кузнецова: перенести персональные предложения из интернет-магазина во все 48 "
+        "магазинов. Бюджет ждёт решения совета директоров.",
+        "Сегментация, механика предложений, интеграция с кассами, POS-материалы.",
+        "estimating", 30, 150,
+    ),
+    DemoProject(
+        "sv_tet", "sen_viet", "SV-TET", "Chiến dịch Tết Nguyên Đán",
+        "Anh Khôi cần chiến dịch Tết trên sàn: livestream, video ngắn và quảng cáo, chốt ngân "
+        "sách trước ngày 15/11.",
+        "Kế hoạch, key visual, 40 banner, 6 video ngắn, livestream với KOC, quảng cáo.",
+        "estimating", 25, 80,
+    ),
+    DemoProject(
+        "aurora_de_amazon", "aurora_de", "ACD-AMZ-24", "Amazon Brand Store relaunch",
+        "Jonas Becker: relaunch the Amazon Brand Store and A+ content before the Q4 roster review, "
+        "so the new CMO sees results.",
+        "Category and search analysis, store concept, A+ content for 24 products, photography.",
+        "briefed", 21, 90,
+    ),
+    DemoProject(
+        "beauty_hydraglow", "aurora_beauty", "ABP-HG-LOC", "HydraGlow relaunch localisation",
+        "Oliver Grant: adapt the HydraGlow relaunch assets for 24 markets in six weeks, one "
+        "approval route per market.",
+        "Master asset preparation and adaptation for retailers, marketplaces, social and POS.",
+        "estimating", 14, 60,
+    ),
+)  # fmt: skip
+
+# The large estimate: deliverables x markets, generated from two small tables.
+# (code, name with its language, tier: 1 big market ... 3 small, English-speaking?)
+LOCALISATION_MARKETS: tuple[tuple[str, str, int, bool], ...] = (
+    ("JP", "Japan (日本語)", 1, False),
+    ("KR", "Korea (한국어)", 1, False),
+    ("CN", "Mainland China (简体中文)", 1, False),
+    ("TW", "Taiwan (繁體中文)", 2, False),
+    ("HK", "Hong Kong (繁體中文 / English)", 2, False),
+    ("SG", "Singapore (English)", 2, True),
+    ("MY", "Malaysia (Bahasa Melayu)", 3, False),
+    ("TH", "Thailand (ภาษาไทย)", 2, False),
+    ("VN", "Vietnam (Tiếng Việt)", 2, False),
+    ("ID", "Indonesia (Bahasa Indonesia)", 2, False),
+    ("PH", "Philippines (English)", 3, True),
+    ("AU", "Australia (English)", 2, True),
+    ("IN", "India (English)", 2, True),
+    ("AE", "United Arab Emirates (العربية)", 3, False),
+    ("DE", "Germany (Deutsch)", 1, False),
+    ("FR", "France (Français)", 1, False),
+    ("IT", "Italy (Italiano)", 2, False),
+    ("ES", "Spain (Español)", 2, False),
+    ("NL", "Netherlands (Nederlands)", 3, False),
+    ("PL", "Poland (Polski)", 3, False),
+    ("GB", "United Kingdom (English)", 1, True),
+    ("US", "United States (English)", 1, True),
+    ("BR", "Brazil (Português)", 2, False),
+    ("MX", "Mexico (Español)", 3, False),
+)
+
+
+def _localisation_lines(market: str, tier: int, english: bool) -> tuple[DemoLine, ...]:
+    """The 13 deliverables of one market; quantities follow the market's size."""
+    big, mid = tier == 1, tier == 2
+    sizes = 24 if big else 16 if mid else 12
+
+    def by_size(large: str, medium: str, low: str) -> str:
+        return large if big else medium if mid else low
+
+    if english:
+        language = _labour(
+            "Copywriter",
+            by_size("2", "1.5", "1"),
+            f"Local English copy check: spelling, claims wording — {market}",
+        )
+    else:
+        language = _third_party(
+            f"Transcreation and native review, 3,000 words — {market}",
+            "LinguaBridge Pte. Ltd.",
+            "180.00",
+            "15",
+            quantity="3",
+            unit="1,000 words",
+        )
+    return (
+        _labour("Art Director", by_size("6", "4", "3"),
+                f"Key visual adaptation (1:1, 4:5, 16:9, 9:16) — {market}"),
+        _labour("Designer", str(sizes // 2), f"Retailer banner set, {sizes} sizes — {market}"),
+        _labour("Copywriter", by_size("5", "4", "3"), f"PDP copy localisation, 5 SKUs — {market}"),
+        language,
+        _labour("Designer", by_size("6", "5", "4"),
+                f"Social cut-downs 6 s and 15 s, 4 formats — {market}"),
+        _third_party(f"Packshot retouching for local packaging — {market}",
+                     "Pixel Foundry Studio", "35.00", "20",
+                     quantity=by_size("10", "8", "6"), unit="image"),
+        _labour("Account Manager", by_size("2", "1.5", "1"),
+                f"Claims and regulatory check with local legal — {market}"),
+        _labour("Producer", by_size("4", "3", "2"),
+                f"Asset trafficking and retailer upload — {market}"),
+        _labour("Designer", by_size("8", "6", "4"),
+                f"Marketplace A+ and brand store modules — {market}"),
+        _labour("Copywriter", by_size("3", "2", "2"),
+                f"Paid social ad copy, 3 variants x 4 ads — {market}"),
+        _labour("Media Planner", by_size("4", "3", "2"),
+                f"Media plan adaptation and flighting — {market}"),
+        _labour("Project Manager", by_size("3", "2.5", "2"),
+                f"Market coordination and approval rounds — {market}"),
+        _fee(f"Option: in-store POS adaptation, shelf wobbler in 2 sizes — {market}",
+             by_size("650.00", "450.00", "350.00"), by_size("280.00", "200.00", "150.00"),
+             optional=True),
+    )  # fmt: skip
+
+
+def _localisation_sections() -> tuple[DemoSection, ...]:
+    master = DemoSection(
+        "Global master assets",
+        (
+            _labour("Creative Director", "16", "Master key visual and toolkit sign-off"),
+            _labour("Art Director", "24", "Master templates for all formats (layered, annotated)"),
+            _labour("Copywriter", "12", "Master copy deck and claims matrix (English)"),
+            _labour(
+                "Project Manager", "20", "Localisation workflow, trackers and weekly reporting"
+            ),
+            _fee("Digital asset management set-up and licence, 3 months", "2400.00", "1500.00"),
+        ),
+    )
+    markets = tuple(
+        DemoSection(f"{code} {name}", _localisation_lines(name, tier, english))
+        for code, name, tier, english in LOCALISATION_MARKETS
+    )
+    return (master, *markets)
+
+
+_VN_TERMS = (
+    "Thanh toán 50 % khi ký duyệt báo giá, 50 % khi nghiệm thu, trong vòng 30 ngày kể từ ngày "
+    "xuất hóa đơn GTGT. Chi phí quảng cáo thanh toán trước khi chạy chiến dịch."
+)
+_RU_TERMS = (
+    "Предоплата 50 % после подписания сметы, остаток в течение 10 рабочих дней после "
+    "подписания акта. Цены указаны в рублях, НДС 20 % начисляется сверху."
+)
+_JP_TERMS = "お支払い条件：月末締め翌月末払い（銀行振込）。本見積の有効期限は発行日から30日間です。"
+
+ESTIMATES: tuple[DemoEstimate, ...] = (
+    DemoEstimate(
+        key="sv_livestream",
+        account="sen_viet",
+        project="sv_live",
+        title="Livestream 11.11 — Siêu sale cuối năm",
+        issued_days_ago=130,
+        tax_rate=Decimal("10"),
+        terms=_VN_TERMS,
+        client_notes="Giá chưa bao gồm phí sàn và chi phí vận chuyển đơn hàng.",
+        internal_notes="KOC fees passed through at a low markup; margin comes from our hours.",
+        sections=(
+            DemoSection("Chuẩn bị & kịch bản", (
+                _labour("Account Director", "6",
+                        "Lên kế hoạch chiến dịch và điều phối với đội ngũ Sen Việt"),
+                _labour("Strategist", "10", "Nghiên cứu ngành hàng và xây dựng kịch bản bán hàng"),
+                _labour("Copywriter", "16",
+                        "Viết kịch bản livestream 3 giờ và 20 bài đăng mạng xã hội"),
+            )),
+            DemoSection("Sản xuất livestream", (
+                _labour("Designer", "20", "Thiết kế khung hình livestream, banner và ảnh bìa"),
+                _labour("Producer", "14", "Điều phối sản xuất và tổng duyệt"),
+                _expense("Sản phẩm mẫu và quà tặng mini game", "1", "gói", "5000000"),
+            )),
+            DemoSection("Chi phí bên thứ ba", (
+                _third_party("Thuê trường quay 1 ngày, gồm ánh sáng và âm thanh",
+                             "Studio Ánh Dương", "18000000", "15", unit="ngày"),
+                _third_party("Phí KOC dẫn chương trình (2 người, 3 giờ)",
+                             "Công ty TNHH Sao Mai Media", "24000000", "10",
+                             quantity="2", unit="người"),
+            )),
+        ),
+        sent_days_ago=126,
+        approval=DemoApproval("Nguyễn Thị Hương", 120, "SV-PO-2025-0871"),
+    ),
+    DemoEstimate(
+        key="aurora_playbook",
+        account="aurora",
+        project="aurora_playbook",
+        title="Global retail media playbook",
+        issued_days_ago=80,
+        tax_rate=Decimal("0"),
+        adjustments={"contingency_percent": Decimal("3")},
+        client_notes=(
+            "Services exported to Aurora Consumer Brands AG, Switzerland: zero-rated. "
+            "Travel is re-billed at cost."
+        ),
+        internal_notes="Benchmark licence at 10 % markup as agreed in the MSA.",
+        sections=(
+            DemoSection("Discovery", (
+                _labour("Account Director", "12",
+                        "Project leadership and stakeholder alignment (HQ, JP, US, DE)"),
+                _labour("Strategist", "40",
+                        "Retail media landscape audit across 12 retailers in 3 markets"),
+                _labour("Data Analyst", "32",
+                        "Sales and media data review, incrementality benchmarks"),
+                _labour("Strategist", "16", "Stakeholder interviews (8 x 60 min) and synthesis"),
+            )),
+            DemoSection("Playbook development", (
+                _labour("Strategist", "48",
+                        "Playbook: operating model, measurement framework, retailer tiers"),
+                _labour("Media Planner", "24",
+                        "Budget allocation model by retailer and funnel stage"),
+                _labour("Designer", "30", "Playbook design (60 pages) and one-page scorecard"),
+                _labour("Copywriter", "12", "Editing and executive summary"),
+                _third_party("Retail media benchmark data licence, 12 months",
+                             "ShelfSignal Analytics Ltd.", "6000.00", "10", unit="licence"),
+            )),
+            DemoSection("Workshops and roll-out", (
+                _labour("Account Director", "16",
+                        "Two-day roll-out workshop in Geneva (leadership)"),
+                _labour("Strategist", "16", "Two-day roll-out workshop in Geneva (facilitation)"),
+                _labour("Strategist", "12", "Remote market trainings: Japan, USA, Germany"),
+                _fee("Option: quarterly playbook refresh", "4500.00", "2000.00",
+                     quantity="4", unit="quarter", optional=True),
+            )),
+            DemoSection("Travel", (
+                _expense("Flights Singapore–Geneva, 2 people, economy", "2", "return trip",
+                         "1850.00"),
+                _expense("Hotel in Geneva, 2 people x 3 nights", "6", "night", "310.00"),
+                _expense("Per diem, 2 people x 3 days", "6", "day", "95.00"),
+            )),
+        ),
+        sent_days_ago=78,
+        revisions=(
+            DemoRevision(
+                issued_days_ago=65,
+                sent_days_ago=64,
+                why="Markus (procurement) asked for the MSA discount; audit cut to 8 retailers; "
+                "Japan marketplace deep-dive added at Priya's request.",
+                changes=(
+                    ("Retail media landscape audit across 12 retailers in 3 markets", {
+                        "description":
+                            "Retail media landscape audit across 8 retailers in 3 markets",
+                        "quantity": Decimal("32"),
+                    }),
+                ),
+                added=(
+                    ("Discovery", _labour("Strategist", "10",
+                                          "Japan marketplace deep-dive (Rakuten, Amazon JP)")),
+                ),
+                header={"discount_mode": "percent", "discount_value": Decimal("5")},
+            ),
+        ),
+        approval=DemoApproval("Lars Eriksson", 56, "ACB-GM-4500127731"),
+        change_orders=(
+            DemoChangeOrder(
+                title="Add Korea and Vietnam market deep-dives",
+                reason="Isabelle extended the playbook to the two fastest-growing APAC markets.",
+                lines=(
+                    _labour("Strategist", "24", "Korea market deep-dive (Coupang, Naver, 11st)"),
+                    _labour("Strategist", "20",
+                            "Vietnam market deep-dive (Shopee, Lazada, TikTok Shop)"),
+                    _labour("Data Analyst", "16", "Korea and Vietnam sales and media data review"),
+                    _expense("Flights Singapore–Seoul–Ho Chi Minh City, 1 person", "1",
+                             "trip", "1240.00"),
+                ),
+                sent_days_ago=34,
+                approval=DemoApproval("Lars Eriksson", 28, "ACB-GM-4500131002"),
+            ),
+            DemoChangeOrder(
+                title="Executive video summary; one workshop day less",
+                reason="Geneva workshop shortened to one day; HQ wants a video for the markets.",
+                lines=(
+                    _fee("Executive summary video, 3 minutes, English subtitles",
+                         "6800.00", "3900.00"),
+                    _labour("Strategist", "-8",
+                            "Remove: second Geneva workshop day (facilitation)"),
+                    _labour("Account Director", "-8",
+                            "Remove: second Geneva workshop day (leadership)"),
+                    _expense("Remove: two hotel nights in Geneva", "-2", "night", "310.00"),
+                ),
+            ),
+        ),
+    ),
+    DemoEstimate(
+        key="hoshizora_inbound",
+        account="hoshizora",
+        project="hoshizora_inbound",
+        title="訪日客向け決済キャンペーン (Inbound traveller payments campaign)",
+        issued_days_ago=58,
+        tax_rate=Decimal("10"),
+        terms=_JP_TERMS,
+        client_notes="消費税10%を別途申し受けます。媒体費は実費精算となります。",
+        sections=(
+            DemoSection("戦略・企画 (Strategy)", (
+                _labour("Account Director", "10", "全体進行管理・定例会"),
+                _labour("Strategist", "24", "訪日客の決済行動調査とターゲット設計"),
+            )),
+            DemoSection("クリエイティブ制作 (Creative)", (
+                _labour("Art Director", "20", "キービジュアル制作（3案）"),
+                _labour("Designer", "32", "バナー制作 12サイズ × 4言語"),
+                _labour("Copywriter", "18", "コピー制作（日本語・英語・繁体字・韓国語）"),
+                _third_party("翻訳・ネイティブチェック（3言語）", "株式会社リンガブリッジ",
+                             "420000", "15", unit="式"),
+                _expense("撮影小道具・ロケ費", "1", "式", "150000"),
+            )),
+            DemoSection("メディア (Media)", (
+                _third_party("空港デジタルサイネージ枠（成田・羽田、4週間）",
+                             "エアポートメディア株式会社", "3600000", "12", unit="枠"),
+            )),
+        ),
+        sent_days_ago=55,
+        rejection=(40, "Budget moved to the new-wallet launch; campaign postponed to next "
+                       "fiscal year (中村さん, by e-mail)."),
+    ),
+    DemoEstimate(
+        key="hanbit_winback",
+        account="hanbit",
+        project="hanbit_winback",
+        title="일본 크로스보더 재활성화 캠페인 (Cross-border win-back, Japan)",
+        issued_days_ago=45,
+        tax_rate=Decimal("10"),
+        adjustments={"contingency_percent": Decimal("5")},
+        client_notes="부가가치세 10 % 별도. 광고 집행비는 실비로 정산합니다.",
+        internal_notes="Ad spend at 5 % markup only; watch the margin if they cut our hours.",
+        sections=(
+            DemoSection("전략 및 기획", (
+                _labour("Account Director", "14", "프로젝트 총괄 및 주간 리포트"),
+                _labour("Strategist", "24", "일본 고객 구매 여정 분석 및 타깃 설정"),
+                _labour("Data Analyst", "20", "결제 승인율 및 이탈 데이터 분석"),
+            )),
+            DemoSection("크리에이티브 제작", (
+                _labour("Art Director", "16", "캠페인 키 비주얼 (일본어 버전)"),
+                _labour("Designer", "40", "배너 및 상세페이지 제작 20종"),
+                _labour("Copywriter", "16", "일본어 카피 현지화 및 검수"),
+                _fee("성과 대시보드 구축", "4500000", "1800000"),
+            )),
+            DemoSection("미디어 집행", (
+                _third_party("일본 인플루언서 협업 (5명)", "(주)케이링크 에이전시",
+                             "3000000", "12", quantity="5", unit="명"),
+                _third_party("LINE 광고 집행비 (4주)", "LINE Yahoo Japan", "30000000", "5",
+                             unit="식"),
+            )),
+        ),
+        sent_days_ago=43,
+        revisions=(
+            DemoRevision(
+                issued_days_ago=30,
+                sent_days_ago=28,
+                why="최유진 (finance) asked for a lower media budget and fewer banners.",
+                changes=(
+                    ("LINE 광고 집행비 (4주)", {"unit_cost": Decimal("24000000")}),
+                    ("배너 및 상세페이지 제작 20종", {
+                        "description": "배너 및 상세페이지 제작 16종",
+                        "quantity": Decimal("32"),
+                    }),
+                ),
+            ),
+            DemoRevision(
+                issued_days_ago=16,
+                sent_days_ago=15,
+                why="이서연 asked for a loyalty discount and a pop-up option for the board.",
+                header={"discount_mode": "percent", "discount_value": Decimal("3")},
+                added=(
+                    ("미디어 집행", _fee("옵션: 도쿄 팝업 이벤트 기획 및 운영", "12000000",
+                                         "7500000", optional=True)),
+                ),
+            ),
+        ),
+    ),
+    DemoEstimate(
+        key="aurora_jp_megasale",
+        account="aurora_jp",
+        project="aurora_jp_megasale",
+        title="Q3 メガセールキャンペーン（楽天スーパーSALE・Amazonプライムデー）",
+        issued_days_ago=34,
+        tax_rate=Decimal("10"),
+        terms=_JP_TERMS,
+        client_notes=(
+            "消費税10%を別途申し受けます。海外ストックフォト使用料は国外事業者からの役務提供の"
+            "ため不課税です。"
+        ),
+        internal_notes="Designer and AD at the Aurora Japan MSA rates. Ringi needs ~4 weeks.",
+        sections=(
+            DemoSection("企画・戦略", (
+                _labour("Account Director", "16", "プロジェクト統括・楽天/Amazon担当者との調整"),
+                _labour("Strategist", "20", "メガセール4回分の販促カレンダーと目標設計"),
+            )),
+            DemoSection("制作", (
+                _labour("Art Director", "24", "セール用キービジュアル（4セール共通）"),
+                _labour("Designer", "60",
+                        "商品ページ・バナー制作（楽天・Amazon・Yahoo!ショッピング）"),
+                _labour("Copywriter", "20", "商品ページコピーとSNS投稿文"),
+                _labour("Developer", "16", "楽天RMS・Amazon A+コンテンツ実装"),
+            )),
+            DemoSection("外部費用 (Third-party)", (
+                _third_party("商品撮影（スタジオ・カメラマン 1日）", "スタジオ青山",
+                             "350000", "15", unit="日"),
+                _third_party("海外ストックフォト使用料（国外事業者・不課税）",
+                             "Northlight Images Ltd. (UK)", "180000", "10",
+                             unit="式", tax="0"),
+                _fee("オプション：セール後の効果検証レポート", "280000", "110000", optional=True),
+            )),
+        ),
+        sent_days_ago=32,
+        revisions=(
+            DemoRevision(
+                issued_days_ago=14,
+                sent_days_ago=12,
+                why="佐藤さん dropped Yahoo! Shopping; volume discount agreed with procurement.",
+                changes=(
+                    ("商品ページ・バナー制作（楽天・Amazon・Yahoo!ショッピング）", {
+                        "description": "商品ページ・バナー制作（楽天・Amazon）",
+                        "quantity": Decimal("44"),
+                    }),
+                    ("楽天RMS・Amazon A+コンテンツ実装", {"discount_percent": Decimal("10")}),
+                ),
+                header={"discount_mode": "amount", "discount_value": Decimal("200000")},
+            ),
+        ),
+    ),
+    DemoEstimate(
+        key="harbour_peak",
+        account="harbour_lane",
+        project="harbour_peak",
+        title="雙十一跨境旺季推廣 (Singles' Day cross-border peak)",
+        issued_days_ago=22,
+        tax_rate=Decimal("0"),
+        adjustments={"fee_percent": Decimal("15"), "fee_base": "third_party"},
+        client_notes="香港服務不設增值稅。第三方費用按實際成本收取，另加 15 % 製作管理費。",
+        internal_notes="Third-party at cost; the 15 % handling fee is our margin on them.",
+        sections=(
+            DemoSection("策略與規劃", (
+                _labour("Account Director", "10", "項目統籌及每週進度會議"),
+                _labour("Strategist", "16", "跨境消費者洞察及推廣日曆"),
+            )),
+            DemoSection("創意製作", (
+                _labour("Art Director", "14", "主視覺設計（繁體及簡體中文版）"),
+                _labour("Designer", "36", "電商橫額及社交媒體素材 30 款"),
+                _labour("Copywriter", "12", "中英文文案撰寫"),
+                _labour("Developer", "20", "結帳頁面優惠碼及追蹤設置"),
+            )),
+            DemoSection("第三方費用", (
+                _third_party("小紅書 KOL 合作（3 位）", "紅點文化傳播有限公司", "15000.00", "0",
+                             quantity="3", unit="位"),
+                _third_party("產品攝影（一天，含後期製作）", "Lumen Studio HK", "18000.00", "0",
+                             unit="天"),
+                _expense("速遞樣品至深圳團隊", "4", "批", "350.00"),
+            )),
+        ),
+        sent_days_ago=20,
+        revisions=(
+            DemoRevision(
+                issued_days_ago=8,
+                sent_days_ago=6,
+                why="Mandy wants five KOLs and media advice; design hours discounted 10 %.",
+                changes=(
+                    ("小紅書 KOL 合作（3 位）", {
+                        "description": "小紅書 KOL 合作（5 位）",
+                        "quantity": Decimal("5"),
+                    }),
+                    ("電商橫額及社交媒體素材 30 款", {"discount_percent": Decimal("10")}),
+                ),
+                added=(
+                    ("策略與規劃", _labour("Media Planner", "8", "小紅書及抖音投放建議")),
+                ),
+                removed=("速遞樣品至深圳團隊",),
+            ),
+        ),
+    ),
+    DemoEstimate(
+        key="aurora_us_retail_media",
+        account="aurora_us",
+        project="aurora_us_rm",
+        title="Retail media always-on, H2",
+        issued_days_ago=26,
+        tax_rate=Decimal("0"),
+        adjustments={"fee_percent": Decimal("12"), "fee_base": "third_party"},
+        client_notes=(
+            "Media is billed at net cost plus a 12 % agency commission. No sales tax applies to "
+            "these services."
+        ),
+        internal_notes=(
+            "Below the 30 % floor because media passes through at net; the commission is the "
+            "margin. Approved by Amelia."
+        ),
+        sections=(
+            DemoSection("Strategy and planning", (
+                _labour("Account Director", "24",
+                        "Account leadership and monthly business reviews"),
+                _labour("Media Planner", "60",
+                        "Retailer media plans: Walmart Connect, Amazon Ads, Instacart"),
+                _labour("Data Analyst", "48", "Monthly incrementality tests with a 10 % holdout"),
+            )),
+            DemoSection("Campaign management", (
+                _labour("Designer", "40",
+                        "Retailer creative adaptation: display, sponsored brands"),
+                _labour("Developer", "12", "Clean-room data connection and dashboards"),
+                _third_party("Option: shopper panel survey (n=1,500)", "Panelwise Research Inc.",
+                             "18500.00", "15", unit="survey", optional=True),
+            )),
+            DemoSection("Media (pass-through)", (
+                _third_party("Amazon Ads media, 6 months", "Amazon Ads", "420000.00", "0",
+                             unit="budget"),
+                _third_party("Walmart Connect media, 6 months", "Walmart Connect", "300000.00", "0",
+                             unit="budget"),
+                _third_party("Instacart Ads media, 6 months", "Instacart", "90000.00", "0",
+                             unit="budget"),
+            )),
+        ),
+        sent_days_ago=24,
+    ),
+    DemoEstimate(
+        key="severny_loyalty",
+        account="severny_dom",
+        project="severny_loyalty",
+        title="Программа лояльности: расширение на офлайн-магазины",
+        issued_days_ago=28,
+        tax_rate=Decimal("20"),
+        terms=_RU_TERMS,
+        adjustments={"fee_percent": Decimal("10"), "fee_base": "subtotal"},
+        client_notes="Агентское вознаграждение 10 % от стоимости работ. НДС 20 %.",
+        internal_notes="Budget frozen until the board meeting; Elena wants payback per campaign.",
+        sections=(
+            DemoSection("Стратегия и аналитика", (
+                _labour("Account Director", "16", "Руководство проектом и еженедельные статусы"),
+                _labour("Strategist", "24",
+                        "Сегментация клиентской базы и механика персональных предложений"),
+                _labour("Data Analyst", "32",
+                        "Анализ истории покупок онлайн и офлайн (48 магазинов)"),
+            )),
+            DemoSection("Креатив и контент", (
+                _labour("Copywriter", "20", "Тексты рассылок, push-уведомлений и POS-материалов"),
+                _labour("Designer", "28", "Дизайн карты лояльности и POS-материалов"),
+            )),
+            DemoSection("Техническая интеграция", (
+                _labour("Developer", "60", "Интеграция CRM с кассовой системой магазинов",
+                        discount="5"),
+            )),
+            DemoSection("Сторонние расходы", (
+                _third_party("Печать POS-материалов для 48 магазинов",
+                             "ООО «Типография Северная Звезда»", "4200.00", "15",
+                             quantity="48", unit="магазин"),
+                _expense("Командировка в Новосибирск (2 человека, 2 дня)", "1", "поездка",
+                         "68000.00"),
+                _fee("Опционально: пилот в 5 магазинах Сибири", "350000.00", "160000.00",
+                     optional=True),
+            )),
+        ),
+        sent_days_ago=26,
+    ),
+    DemoEstimate(
+        key="sv_tet",
+        account="sen_viet",
+        project="sv_tet",
+        title="Chiến dịch Tết Nguyên Đán trên sàn",
+        issued_days_ago=21,
+        tax_rate=Decimal("10"),
+        terms=_VN_TERMS,
+        adjustments={
+            "discount_mode": "amount",
+            "discount_value": Decimal("5000000"),
+            "contingency_percent": Decimal("5"),
+        },
+        client_notes="Giá chưa bao gồm thuế GTGT 10 %. Ngân sách quảng cáo thanh toán trước.",
+        internal_notes="Chiết khấu 5 triệu theo đề nghị của anh Khôi (khách hàng thân thiết).",
+        sections=(
+            DemoSection("Chiến lược & kế hoạch", (
+                _labour("Account Director", "16", "Quản lý dự án và họp tiến độ hàng tuần"),
+                _labour("Strategist", "24", "Nghiên cứu hành vi mua sắm Tết và lịch khuyến mãi"),
+            )),
+            DemoSection("Sáng tạo nội dung", (
+                _labour("Art Director", "20", "Ý tưởng chủ đạo và key visual Tết"),
+                _labour("Designer", "48", "Thiết kế 40 banner và ảnh sản phẩm cho sàn"),
+                _labour("Copywriter", "24",
+                        "Nội dung bài đăng, kịch bản video ngắn và thông báo đẩy"),
+                _labour("Producer", "20", "Sản xuất 6 video ngắn (TikTok, Reels)"),
+                _third_party("Thuê ê-kíp quay dựng 2 ngày", "Công ty TNHH Phim Hạ Long",
+                             "22000000", "15", quantity="2", unit="ngày"),
+            )),
+            DemoSection("Livestream & KOC", (
+                _third_party("Phí KOC livestream (3 phiên)", "Công ty TNHH Sao Mai Media",
+                             "30000000", "10", quantity="3", unit="phiên"),
+                _expense("Quà tặng mini game và vận chuyển", "1", "gói", "12000000"),
+            )),
+            DemoSection("Quảng cáo", (
+                _third_party("Ngân sách quảng cáo TikTok và Facebook", "Meta / TikTok",
+                             "350000000", "5", unit="gói"),
+            )),
+        ),
+        sent_days_ago=19,
+        revisions=(
+            DemoRevision(
+                issued_days_ago=3,
+                why="Chị Hương muốn thêm một phiên livestream và tăng ngân sách quảng cáo.",
+                changes=(
+                    ("Phí KOC livestream (3 phiên)", {
+                        "description": "Phí KOC livestream (4 phiên)",
+                        "quantity": Decimal("4"),
+                    }),
+                    ("Ngân sách quảng cáo TikTok và Facebook", {
+                        "unit_cost": Decimal("420000000"),
+                    }),
+                ),
+                added=(
+                    ("Livestream & KOC", _fee(
+                        "Tùy chọn: phiên livestream bổ sung ngày 23 tháng Chạp", "45000000",
+                        "30000000", unit="phiên", optional=True)),
+                ),
+            ),
+        ),
+    ),
+    DemoEstimate(
+        key="formosa_recovery",
+        account="formosa",
+        project="formosa_recovery",
+        title="結帳轉換率恢復計畫 (Checkout conversion recovery)",
+        issued_days_ago=7,
+        tax_rate=Decimal("5"),
+        valid_days=14,
+        client_notes="以上報價未含 5 % 營業稅。事故期間的每週會議不另收費。",
+        internal_notes="At-risk account: weekly meetings given free; keep the estimate tight.",
+        sections=(
+            DemoSection("診斷分析", (
+                _labour("Data Analyst", "24", "3-D Secure 2 交易數據及發卡行拒絕率分析"),
+                _labour("Strategist", "12", "低金額交易豁免及發卡行路由策略"),
+            )),
+            DemoSection("優化執行", (
+                _labour("Developer", "40", "結帳流程優化及 A/B 測試設置"),
+                _labour("Designer", "12", "結帳頁面介面調整"),
+                _third_party("發卡行測試卡及沙盒費用", "台灣支付測試服務股份有限公司",
+                             "25000.00", "10", unit="式"),
+            )),
+            DemoSection("監測報告", (
+                _labour("Account Director", "8", "每週進度會議（事故期間免費）", discount="100"),
+                _fee("每月轉換率報告（3 個月）", "18000.00", "7000.00", quantity="3", unit="月"),
+            )),
+        ),
+        sent_days_ago=5,
+    ),
+    DemoEstimate(
+        key="mapo_subscription",
+        account="mapo",
+        title="구독 서비스 리런칭 제안 (Subscription relaunch proposal)",
+        issued_days_ago=5,
+        tax_rate=Decimal("10"),
+        adjustments={"discount_mode": "amount", "discount_value": Decimal("500000")},
+        client_notes="첫 프로젝트 할인 500,000원이 적용되었습니다. 부가가치세 10 % 별도.",
+        sections=(
+            DemoSection("진단", (
+                _labour("Strategist", "8", "정기결제 실패 원인 분석"),
+                _fee("킥오프 워크숍 (무료)", "1200000", "400000", discount="100"),
+            )),
+            DemoSection("제안 실행", (
+                _labour("Developer", "24", "카드 업데이트 및 재시도 로직 구축"),
+                _labour("Designer", "12", "구독 관리 페이지 디자인"),
+                _labour("Copywriter", "6", "결제 실패 안내 메시지 작성 (이메일, 카카오 알림톡)"),
+            )),
+        ),
+    ),
+    DemoEstimate(
+        key="aurora_de_amazon",
+        account="aurora_de",
+        project="aurora_de_amazon",
+        title="Amazon Brand Store & A+ Relaunch",
+        issued_days_ago=4,
+        tax_rate=Decimal("19"),
+        adjustments={"contingency_percent": Decimal("10")},
+        client_notes=(
+            "Alle Preise zzgl. 19 % USt.; die Einräumung der Nutzungsrechte an den Fotografien "
+            "unterliegt dem ermäßigten Steuersatz von 7 %."
+        ),
+        internal_notes="10 % contingency: the new CMO may change the scope at the roster review.",
+        sections=(
+            DemoSection("Konzept & Strategie", (
+                _labour("Account Director", "12", "Projektleitung und Abstimmung mit Jonas Becker"),
+                _labour("Strategist", "16", "Amazon-Kategorieanalyse und Suchbegriff-Strategie"),
+                _labour("Data Analyst", "10", "Optional: Wettbewerbs-Monitoring, 3 Monate",
+                        optional=True),
+            )),
+            DemoSection("Kreation & Content", (
+                _labour("Art Director", "20", "Brand-Store-Konzept und Design (8 Unterseiten)"),
+                _labour("Designer", "36", "A+ Content für 24 Produkte"),
+                _labour("Copywriter", "24", "Produkttexte und Bullet Points (DE, AT)"),
+                _labour("Developer", "8", "Upload und Qualitätssicherung in Seller Central"),
+            )),
+            DemoSection("Fotografie & Nutzungsrechte", (
+                _third_party("Produktfotografie, 2 Studiotage", "Studio Elbblick GmbH",
+                             "2400.00", "15", quantity="2", unit="Tag"),
+                _fee("Nutzungsrechte Fotografie, 2 Jahre, DACH (7 % USt.)", "3500.00",
+                     "2800.00", unit="Lizenz", tax="7"),
+            )),
+        ),
+    ),
+    DemoEstimate(
+        key="beauty_hydraglow",
+        account="aurora_beauty",
+        project="beauty_hydraglow",
+        title="HydraGlow relaunch: asset localisation for 24 markets",
+        issued_days_ago=2,
+        tax_rate=Decimal("9"),
+        valid_days=45,
+        adjustments={
+            "discount_mode": "percent",
+            "discount_value": Decimal("7.5"),
+            "contingency_percent": Decimal("3"),
+        },
+        client_notes=(
+            "Prices include a 7.5 % volume discount for more than 300 deliverables. Singapore "
+            "GST 9 %. POS adaptations are optional per market."
+        ),
+        internal_notes="Generated from the deliverables x markets matrix agreed with Oliver.",
+        sections=_localisation_sections(),
+    ),
+    DemoEstimate(
+        key="kowloon_mooncake",
+        account="kowloon_bakes",
+        title="中秋月餅預訂網站 (Mid-Autumn pre-order microsite)",
+        issued_days_ago=1,
+        tax_rate=Decimal("0"),
+        client_notes="所有價格以港幣計算，香港不設增值稅。",
+        sections=(
+            DemoSection("網站設計及開發", (
+                _labour("Designer", "16", "預訂網站設計（手機優先）", discount="10"),
+                _labour("Developer", "24", "預訂及訂金付款功能開發"),
+                _labour("Copywriter", "6", "中英文產品介紹"),
+                _fee("網站寄存及維護（12 個月）", "450.00", "180.00", quantity="12", unit="月"),
+            )),
+            DemoSection("第三方費用", (
+                _third_party("月餅禮盒產品攝影", "Lumen Studio HK", "6500.00", "15", unit="式"),
+            )),
+        ),
+    ),
+)  # fmt: skip
+
+
 # -- filling a workspace ------------------------------------------------------------------
 
 
@@ -693,6 +1766,9 @@ def fill_demo(services: WorkspaceServices, *, today: date | None = None) -> Demo
     add_accounts(services, ids, base)
     add_contacts(services, ids)
     add_notes(services, ids, base)
+    add_rate_cards(services, ids, base)
+    add_projects(services, ids, base)
+    add_estimates(services, ids, base)
     return ids
 
 
@@ -768,3 +1844,220 @@ def add_notes(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
                     ),
                 )
             )
+
+
+def add_rate_cards(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
+    for card in RATE_CARDS:
+        card_id = services.rate_cards.create_card(
+            card.name, card.currency, ids.accounts[card.account] if card.account else None
+        )
+        since = today - timedelta(days=card.valid_days_ago)
+        for role, bill, cost in card.rates:
+            services.rate_cards.add_rate(
+                card_id, role, Decimal(bill), Decimal(cost), valid_from=since
+            )
+        for role, bill, cost, days_ago in card.increases:
+            services.rate_cards.add_rate(
+                card_id,
+                role,
+                Decimal(bill),
+                Decimal(cost),
+                valid_from=today - timedelta(days=days_ago),
+            )
+        ids.rate_cards[card.key] = card_id
+
+
+def add_projects(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
+    for project in PROJECTS:
+        ids.projects[project.key] = services.projects.create(
+            ids.accounts[project.account],
+            ProjectDraft(
+                name=project.name,
+                code=project.code,
+                brief=project.brief,
+                scope=project.scope,
+                po_number=project.po_number,
+                start_date=today + timedelta(days=project.start_days),
+                end_date=today + timedelta(days=project.end_days),
+                status=project.status,
+            ),
+        )
+
+
+class _RateBook:
+    """The rate card options of an account on a date, looked up once."""
+
+    def __init__(self, services: WorkspaceServices) -> None:
+        self.services = services
+        self.cache: dict[tuple[int, str, date], dict[str, RateOption]] = {}
+
+    def option(self, account_id: int, currency: str, on: date, role: str) -> RateOption:
+        key = (account_id, currency, on)
+        if key not in self.cache:
+            options = self.services.rate_cards.options(account_id, currency, on)
+            self.cache[key] = {option.role.casefold(): option for option in options}
+        try:
+            return self.cache[key][role.casefold()]
+        except KeyError:
+            raise ValueError(f"the demo has no {currency} rate for {role} on {on}") from None
+
+    def draft(self, line: DemoLine, account_id: int, currency: str, on: date) -> LineDraft:
+        """The line as the editor creates it: a labour line copies the rate in force."""
+        if line.kind == "labour":
+            option = self.option(account_id, currency, on, line.role)
+            unit, price, cost, role = option.unit, option.bill_rate, option.cost_rate, option.role
+        else:
+            unit, price, cost, role = line.unit, line.unit_price, line.unit_cost, ""
+        return LineDraft(
+            kind=line.kind,
+            description=line.description,
+            quantity=line.quantity,
+            unit=unit,
+            unit_price=price,
+            unit_cost=cost,
+            markup_percent=line.markup,
+            discount_percent=line.discount,
+            tax_rate=line.tax_rate,
+            optional=line.optional,
+            role=role,
+            supplier=line.supplier,
+        )
+
+
+def add_estimates(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
+    """Every estimate of ``ESTIMATES``, oldest first so that the numbers follow the dates."""
+    rates = _RateBook(services)
+    for estimate in sorted(ESTIMATES, key=lambda e: -e.issued_days_ago):
+        ids.estimates[estimate.key] = _add_estimate(services, ids, today, estimate, rates)
+
+
+def _add_estimate(
+    services: WorkspaceServices,
+    ids: DemoIds,
+    today: date,
+    estimate: DemoEstimate,
+    rates: _RateBook,
+) -> int:
+    estimates = services.estimates
+    account_id = ids.accounts[estimate.account]
+    currency = next(a.currency for a in ACCOUNTS if a.key == estimate.account)
+    issued = today - timedelta(days=estimate.issued_days_ago)
+    ref = estimates.create(
+        account_id,
+        estimate.title,
+        project_id=ids.projects[estimate.project] if estimate.project else None,
+        issued_on=issued,
+        tax_rate=estimate.tax_rate,
+        section_name=estimate.sections[0].name,
+    )
+    header: dict[str, object] = {
+        "valid_until": issued + timedelta(days=estimate.valid_days),
+        **estimate.adjustments,
+        "client_notes": estimate.client_notes,
+        "internal_notes": estimate.internal_notes,
+    }
+    if estimate.terms:
+        header["terms"] = estimate.terms
+    estimates.update_revision(ref.revision_id, header)
+
+    first = estimates.document(ref.revision_id).sections[0].id
+    section_ids = [first] + [
+        estimates.add_section(section.name, revision_id=ref.revision_id)
+        for section in estimate.sections[1:]
+    ]
+    estimates.apply_batch(  # one transaction for all lines (the path of a paste)
+        [
+            LineEdit(
+                dataclasses.asdict(rates.draft(line, account_id, currency, issued)),
+                section_id=section_id,
+            )
+            for section_id, section in zip(section_ids, estimate.sections, strict=True)
+            for line in section.lines
+        ]
+    )
+    revision_id = ref.revision_id
+    if estimate.sent_days_ago is not None:
+        estimates.send(revision_id, today - timedelta(days=estimate.sent_days_ago))
+
+    notes = estimate.internal_notes
+    for number, revision in enumerate(estimate.revisions, start=2):
+        revision_id = _add_revision(
+            services, ref.estimate_id, today, revision, rates, account_id, currency
+        )
+        notes = f"{notes}\nRevision {number}: {revision.why}".strip()
+        estimates.update_revision(revision_id, {"internal_notes": notes})
+
+    if estimate.approval is not None:
+        approval = estimate.approval
+        estimates.approve(
+            revision_id,
+            approval.by,
+            today - timedelta(days=approval.days_ago),
+            approval.po_number,
+        )
+    if estimate.rejection is not None:
+        days_ago, reason = estimate.rejection
+        estimates.reject(revision_id, today - timedelta(days=days_ago), reason)
+    ids.change_orders[estimate.key] = [
+        _add_change_order(services, ref.estimate_id, today, order, rates, account_id, currency)
+        for order in estimate.change_orders
+    ]
+    return ref.estimate_id
+
+
+def _add_revision(
+    services: WorkspaceServices,
+    estimate_id: int,
+    today: date,
+    revision: DemoRevision,
+    rates: _RateBook,
+    account_id: int,
+    currency: str,
+) -> int:
+    """Revise the sent revision like a user: copy, change lines and header, maybe send."""
+    estimates = services.estimates
+    revision_id = estimates.revise(estimate_id)
+    issued = today - timedelta(days=revision.issued_days_ago)
+    estimates.update_revision(
+        revision_id,
+        {"issued_on": issued, "valid_until": issued + timedelta(days=30), **revision.header},
+    )
+    document = estimates.document(revision_id)
+    lines = {line.description: line.id for line in document.lines}
+    sections = {section.name: section.id for section in document.sections}
+    for description, changes in revision.changes:
+        estimates.update_line(lines[description], changes)
+    for section_name, line in revision.added:
+        estimates.add_line(sections[section_name], rates.draft(line, account_id, currency, issued))
+    if revision.removed:
+        estimates.delete_lines([lines[description] for description in revision.removed])
+    if revision.sent_days_ago is not None:
+        estimates.send(revision_id, today - timedelta(days=revision.sent_days_ago))
+    return revision_id
+
+
+def _add_change_order(
+    services: WorkspaceServices,
+    estimate_id: int,
+    today: date,
+    order: DemoChangeOrder,
+    rates: _RateBook,
+    account_id: int,
+    currency: str,
+) -> int:
+    estimates = services.estimates
+    order_id = estimates.create_change_order(estimate_id, order.title, order.reason)
+    section_id = estimates.change_order(order_id).sections[0].id
+    priced_on = today - timedelta(days=order.sent_days_ago or 0)
+    for line in order.lines:
+        estimates.add_line(section_id, rates.draft(line, account_id, currency, priced_on))
+    if order.sent_days_ago is not None:
+        estimates.send_change_order(order_id, today - timedelta(days=order.sent_days_ago))
+    if order.approval is not None:
+        estimates.approve_change_order(
+            order_id,
+            order.approval.by,
+            today - timedelta(days=order.approval.days_ago),
+            order.approval.po_number,
+        )
+    return order_id

@@ -36,7 +36,7 @@ from keyplan.services.estimate_records import (
     SectionRecord,
 )
 from keyplan.services.rate_cards import from_minor, to_minor
-from keyplan.services.records import Change
+from keyplan.services.records import Change, DeletedItem
 from keyplan.store.models import (
     Account,
     AgencyProfile,
@@ -102,6 +102,7 @@ class EstimateRef:
     estimate_id: int
     revision_id: int
     number: str
+    number_seq: int = 0  # the sequence in the number, kept when a redo re-creates it
 
 
 @dataclass(frozen=True)
@@ -570,6 +571,7 @@ class EstimateService:
         section_name: str = "Scope",
         estimate_id: int | None = None,
         number: str | None = None,
+        number_seq: int = 0,
     ) -> EstimateRef:
         """A new estimate with revision 1 as a draft and one empty section.
 
@@ -596,7 +598,7 @@ class EstimateService:
             if number is None:
                 number, year, seq = self._next_number(session, account, issued, profile)
             else:
-                year, seq = issued.year, 0
+                year, seq = issued.year, number_seq
             estimate = Estimate(
                 id=estimate_id,
                 number=number,
@@ -629,7 +631,7 @@ class EstimateService:
                     position=0,
                 )
             )
-            return EstimateRef(estimate.id, revision.id, number)
+            return EstimateRef(estimate.id, revision.id, number, seq)
 
     @staticmethod
     def _next_number(
@@ -668,6 +670,31 @@ class EstimateService:
             estimate.deleted_at = utc_now()
             estimate.deletion_id = deletion_id or str(uuid.uuid4())
             return estimate.deletion_id
+
+    def deleted_items(self) -> list[DeletedItem]:
+        """Archived estimates of live accounts, newest first."""
+        with self.workspace.reading() as session:
+            rows = session.execute(
+                select(Estimate, Account.name)
+                .join(Account, Account.id == Estimate.account_id)
+                .where(Estimate.deleted_at.is_not(None), Account.deleted_at.is_(None))
+                .order_by(Estimate.deleted_at.desc())
+            ).all()
+            items = []
+            for estimate, account_name in rows:
+                assert estimate.deleted_at is not None
+                title = self._latest(session, estimate.id).title
+                items.append(
+                    DeletedItem(
+                        deletion_id=estimate.deletion_id or "",
+                        kind="estimate",
+                        name=f"{estimate.number} {title}",
+                        account_name=account_name,
+                        deleted_at=estimate.deleted_at,
+                        entity_id=estimate.id,
+                    )
+                )
+            return items
 
     def restore(self, deletion_id: str) -> list[int]:
         with self.workspace.transaction() as session:
@@ -1203,7 +1230,9 @@ class EstimateService:
             revision.status = "draft"
             revision.sent_on = None
 
-    def revise(self, estimate_id: int, *, revision_id: int | None = None) -> int:
+    def revise(
+        self, estimate_id: int, *, revision_id: int | None = None, issued_on: date | None = None
+    ) -> int:
         """Start the next revision as a draft copy of the latest; the latest is superseded.
 
         ``revision_id`` re-creates a revision with the same id (redo). Line and
@@ -1224,7 +1253,7 @@ class EstimateService:
                 id=revision_id,
                 estimate_id=estimate_id,
                 revision=latest.revision + 1,
-                issued_on=date.today(),
+                issued_on=_date(issued_on or date.today(), "issued_on", optional=False),
                 valid_until=None,
                 terms=latest.terms,
                 status="draft",
@@ -1365,10 +1394,14 @@ class EstimateService:
                 reason=rules.clean_text(reason, "reason"),
                 **{
                     name: getattr(approved, name)
+                    # a change of scope is priced like the scope: same taxes, contingency, fee
                     for name in (
                         "tax_rate",
                         "discount_tax_rate",
+                        "contingency_percent",
                         "contingency_tax_rate",
+                        "fee_percent",
+                        "fee_base",
                         "fee_tax_rate",
                     )
                 },

@@ -248,15 +248,13 @@ class RateCardService(EntityService[RateCard]):
                 )
             ).all()
             chosen: dict[str, tuple[bool, Rate]] = {}  # role -> (from the account?, rate)
-            # agency cards first, then the account's, each by date: later entries win
-            for card in sorted(cards, key=lambda c: c.account_id is not None):
-                rows = session.scalars(
-                    select(Rate)
-                    .where(Rate.rate_card_id == card.id, Rate.valid_from <= on)
-                    .order_by(Rate.valid_from, Rate.id)
-                ).all()
-                for row in rows:
-                    chosen[row.role.casefold()] = (card.account_id is not None, row)
+            is_account = {card.id: card.account_id is not None for card in cards}
+            rows = session.scalars(
+                select(Rate).where(Rate.rate_card_id.in_(is_account), Rate.valid_from <= on)
+            ).all()
+            # agency rates first, then the account's; within each, by date: the last one wins
+            for row in sorted(rows, key=lambda r: (is_account[r.rate_card_id], r.valid_from, r.id)):
+                chosen[row.role.casefold()] = (is_account[row.rate_card_id], row)
             return sorted(
                 (
                     RateOption(

@@ -22,7 +22,15 @@ from keyplan.services.projects import ProjectService
 from keyplan.services.rate_cards import RateCardService
 from keyplan.services.records import DeletedItem, WorkspaceInfo
 from keyplan.store import errors
-from keyplan.store.models import Account, Contact, Note, TeamMember
+from keyplan.store.models import (
+    Account,
+    Contact,
+    Estimate,
+    Note,
+    Project,
+    RateCard,
+    TeamMember,
+)
 from keyplan.store.workspace import SUFFIX, Workspace
 
 # Re-exported so the layers above catch workspace errors without importing store.
@@ -103,7 +111,14 @@ class WorkspaceServices:
             def count(model: type[Any], condition: Any) -> int:
                 return session.scalar(select(func.count()).select_from(model).where(condition)) or 0
 
-            for key, model in (("accounts", Account), ("team_members", TeamMember)):
+            top_level: tuple[tuple[str, type[Any]], ...] = (
+                ("accounts", Account),
+                ("team_members", TeamMember),
+                ("projects", Project),
+                ("estimates", Estimate),
+                ("rate_cards", RateCard),
+            )
+            for key, model in top_level:
                 counts[key] = count(model, model.deleted_at.is_(None))
                 counts[f"deleted_{key}"] = count(model, model.deleted_at.is_not(None))
             for key, child in (("contacts", Contact), ("notes", Note)):
@@ -119,12 +134,14 @@ class WorkspaceServices:
             *self.notes.deleted_items(),
             *self.team.deleted_items(),
             *self.rate_cards.deleted_items(),
+            *self.estimates.deleted_items(),
         ]
         return sorted(items, key=lambda item: item.deleted_at, reverse=True)
 
-    def service_for(self, kind: str) -> EntityService[Any]:
-        """The service of a deleted item's kind ("account", "contact", "note")."""
-        services: dict[str, EntityService[Any]] = {
+    def service_for(self, kind: str) -> EntityService[Any] | EstimateService:
+        """The service that deletes and restores items of ``kind`` ("account", "estimate"…)."""
+        services: dict[str, EntityService[Any] | EstimateService] = {
+            "estimate": self.estimates,
             "account": self.accounts,
             "contact": self.contacts,
             "note": self.notes,

@@ -45,10 +45,13 @@ def action_specs() -> list[ActionSpec]:
         ActionSpec("new_account", _t("&New Account…"), ("Ctrl+Shift+N",)),
         ActionSpec("new_subaccount", _t("New &Subsidiary or Unit…")),
         ActionSpec("delete_account", _t("&Delete Account")),
+        ActionSpec("new_estimate", _t("New &Estimate…"), ("Ctrl+E",)),
         ActionSpec("show_accounts", _t("&Accounts"), ("Ctrl+1",)),
-        ActionSpec("show_team", _t("&Team"), ("Ctrl+2",)),
-        ActionSpec("show_agency", _t("Agency &Profile"), ("Ctrl+3",)),
-        ActionSpec("show_deleted", _t("&Deleted Items"), ("Ctrl+4",)),
+        ActionSpec("show_estimates", _t("&Estimates"), ("Ctrl+2",)),
+        ActionSpec("show_rate_cards", _t("&Rate Cards"), ("Ctrl+3",)),
+        ActionSpec("show_team", _t("&Team"), ("Ctrl+4",)),
+        ActionSpec("show_agency", _t("Agency &Profile"), ("Ctrl+5",)),
+        ActionSpec("show_deleted", _t("&Deleted Items"), ("Ctrl+6",)),
         ActionSpec(
             "about", _t("&About Keyplan"), needs_workspace=False, role=QAction.MenuRole.AboutRole
         ),
@@ -72,8 +75,18 @@ MENUS: list[tuple[str, list[str]]] = [
         ],
     ),
     ("&Edit", ["@undo", "@redo"]),
-    ("&View", ["show_accounts", "show_team", "show_agency", "show_deleted"]),
-    ("&Account", ["new_account", "new_subaccount", "-", "delete_account"]),
+    (
+        "&View",
+        [
+            "show_accounts",
+            "show_estimates",
+            "show_rate_cards",
+            "show_team",
+            "show_agency",
+            "show_deleted",
+        ],
+    ),
+    ("&Account", ["new_account", "new_subaccount", "-", "new_estimate", "-", "delete_account"]),
     ("&Help", ["about"]),
 ]
 

@@ -39,6 +39,9 @@ from keyplan.ui.views.account_view import AccountView
 from keyplan.ui.views.accounts_view import AccountsView
 from keyplan.ui.views.agency_view import AgencyView
 from keyplan.ui.views.deleted_view import DeletedView
+from keyplan.ui.views.estimate_editor import EstimateEditor
+from keyplan.ui.views.estimates_view import EstimatesView
+from keyplan.ui.views.rate_cards_view import RateCardsView
 from keyplan.ui.views.team_view import TeamView
 from keyplan.ui.views.welcome_view import WelcomeView
 
@@ -53,7 +56,7 @@ def _home_relative(path: Path) -> str:
         return str(path)
 
 
-PAGES = ("accounts", "team", "agency", "deleted")
+PAGES = ("accounts", "estimates", "rate_cards", "team", "agency", "deleted")
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +67,7 @@ class MainWindow(QMainWindow):
         self.session: WorkspaceSession | None = None
         self.pages: dict[str, QWidget] = {}
         self.account_view: AccountView | None = None
+        self.estimate_editor: EstimateEditor | None = None
         self.setWindowTitle(APP_NAME)
         self.setWindowIcon(QIcon(str(resources.path("icons", "keyplan.svg"))))
 
@@ -72,6 +76,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         for text in (
             self.tr("Accounts"),
+            self.tr("Estimates"),
+            self.tr("Rate cards"),
             self.tr("Team"),
             self.tr("Agency profile"),
             self.tr("Deleted items"),
@@ -149,6 +155,9 @@ class MainWindow(QMainWindow):
                 "new_subaccount": lambda: self.new_account(self.current_account_id()),
                 "delete_account": self.delete_account,
                 "show_accounts": partial(self.show_page, "accounts"),
+                "show_estimates": partial(self.show_page, "estimates"),
+                "show_rate_cards": partial(self.show_page, "rate_cards"),
+                "new_estimate": self.new_estimate,
                 "show_team": partial(self.show_page, "team"),
                 "show_agency": partial(self.show_page, "agency"),
                 "show_deleted": partial(self.show_page, "deleted"),
@@ -214,12 +223,13 @@ class MainWindow(QMainWindow):
     # -- workspace lifecycle -------------------------------------------------------------
 
     def _set_session(self, session: WorkspaceSession | None) -> None:
-        for page in [*self.pages.values(), self.account_view]:
+        for page in [*self.pages.values(), self.account_view, self.estimate_editor]:
             if page is not None:
                 self.stack.removeWidget(page)
                 page.deleteLater()
         self.pages.clear()
         self.account_view = None
+        self.estimate_editor = None
         self.session = session
         for action in self.actions_.values():
             if action.property("needs_workspace"):
@@ -238,8 +248,12 @@ class MainWindow(QMainWindow):
         session.changed.connect(self._changed)
         accounts = AccountsView(session)
         accounts.open_account.connect(self.show_account)
+        estimates = EstimatesView(session)
+        estimates.open_estimate.connect(self.show_estimate)
         self.pages = {
             "accounts": accounts,
+            "estimates": estimates,
+            "rate_cards": RateCardsView(session),
             "team": TeamView(session),
             "agency": AgencyView(session),
             "deleted": DeletedView(session),
@@ -248,7 +262,10 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(page)
         self.account_view = AccountView(session)
         self.account_view.account_gone.connect(lambda: self.show_page("accounts"))
+        self.account_view.open_estimate.connect(self.show_estimate)
         self.stack.addWidget(self.account_view)
+        self.estimate_editor = EstimateEditor(session)
+        self.stack.addWidget(self.estimate_editor)
         path = session.services.path
         self.workspace_label.setText(f"{path.stem}  —  {_home_relative(path)}")
         self.setWindowTitle(f"{path.stem} — {APP_NAME}")
@@ -390,6 +407,24 @@ class MainWindow(QMainWindow):
             self.tree.selectionModel().blockSignals(True)
             self.tree.setCurrentIndex(index)
             self.tree.selectionModel().blockSignals(False)
+
+    def show_estimate(self, revision_id: int) -> bool:
+        """Open an estimate revision in the editor (the Estimates section stays selected)."""
+        if self.estimate_editor is None or not self.estimate_editor.show_revision(revision_id):
+            return False
+        self.stack.setCurrentWidget(self.estimate_editor)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(PAGES.index("estimates"))
+        self.nav.blockSignals(False)
+        return True
+
+    def new_estimate(self) -> None:
+        """New estimate, for the account shown if there is one."""
+        shown = self.account_view is not None and self.current_account_id() is not None
+        page = self.account_view.estimates if shown and self.account_view else None
+        page = page or self.pages.get("estimates")
+        if isinstance(page, EstimatesView):
+            page.new_estimate()
 
     def current_account_id(self) -> int | None:
         if self.account_view is not None and self.stack.currentWidget() is self.account_view:

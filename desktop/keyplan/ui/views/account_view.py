@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from keyplan.domain.accounts import countries
 from keyplan.domain.errors import NotFoundError
@@ -12,12 +12,15 @@ from keyplan.ui.labels import health_labels, kind_labels, status_labels
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import AccountOverview
 from keyplan.ui.views.contacts_panel import ContactsPanel
+from keyplan.ui.views.estimates_view import EstimatesView
 from keyplan.ui.views.notes_panel import NotesPanel
+from keyplan.ui.views.projects_panel import ProjectsPanel
 from keyplan.ui.widgets.rag_badge import RagBadge
 
 
 class AccountView(QWidget):
     account_gone = Signal()  # the account shown was deleted (or its creation undone)
+    open_estimate = Signal(int)  # a revision id from the Estimates tab
 
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,11 +45,21 @@ class AccountView(QWidget):
         self.overview = AccountOverview(session)
         self.contacts = ContactsPanel(session)
         self.notes = NotesPanel(session)
+        self.estimates: EstimatesView | None = None  # built per account (it filters by it)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("account_tabs")
         self.tabs.addTab(self.overview, self.tr("Overview"))
         self.tabs.addTab(self.contacts, self.tr("Contacts"))
         self.tabs.addTab(self.notes, self.tr("Notes"))
+        self.projects = ProjectsPanel(session)
+        self.estimates_holder = QWidget()
+        QVBoxLayout(self.estimates_holder).setContentsMargins(0, 0, 0, 0)
+        work = QSplitter(Qt.Orientation.Vertical)
+        work.setObjectName("projects_estimates_splitter")
+        work.addWidget(self.projects)
+        work.addWidget(self.estimates_holder)
+        work.setStretchFactor(1, 2)
+        self.tabs.insertTab(2, work, self.tr("Projects && estimates"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -65,6 +78,15 @@ class AccountView(QWidget):
         self.overview.show_account(account)
         self.contacts.show_account(account.id)
         self.notes.show_account(account.id)
+        self.projects.show_account(account.id)
+        if self.estimates is None or self.estimates.account_id != account.id:
+            if self.estimates is not None:
+                self.estimates.deleteLater()
+            self.estimates = EstimatesView(self.session, account_id=account.id)
+            self.estimates.open_estimate.connect(self.open_estimate)
+            layout = self.estimates_holder.layout()
+            assert layout is not None
+            layout.addWidget(self.estimates)
         return True
 
     def _show_header(self, account: AccountRecord) -> None:

@@ -76,8 +76,7 @@ class AccountsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         # widths from the first rows only: measuring thousands of rows froze start-up
         self.table.horizontalHeader().setResizeContentsPrecision(100)
-        self.table.doubleClicked.connect(self._open)
-        self.table.activated.connect(self._open)
+        self.table.activated.connect(self._open)  # double-click or Enter, once
 
         self.filter = QLineEdit()
         self.filter.setObjectName("accounts_filter")

@@ -33,6 +33,7 @@ class DeletedView(QWidget):
             "note": self.tr("Note"),
             "team_member": self.tr("Team member"),
             "rate_card": self.tr("Rate card"),
+            "estimate": self.tr("Estimate"),
         }
         self.model = RecordTableModel(
             [

@@ -13,7 +13,7 @@ from functools import partial
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -220,6 +220,7 @@ class TotalsPanel(QWidget):
     ) -> None:
         row = self._take_row()
         name, amount = QLabel(label), QLabel(value)
+        name.setWordWrap(True)  # a long section name wraps; the amount stays whole
         amount.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         amount.setObjectName(f"total_{key}")
         amount.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -361,6 +362,7 @@ class EstimateEditor(QWidget):
         self.change_order_id: int | None = None
         self._rates: list[RateOption] | None = None
         self._sized_for = 0
+        self._totals_fitted = False
 
         # header: number, revision, status, workflow
         self.title = QLabel()
@@ -436,9 +438,11 @@ class EstimateEditor(QWidget):
         self.totals = TotalsPanel()
         totals_scroll = QScrollArea()
         totals_scroll.setWidgetResizable(True)
+        totals_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         totals_scroll.setWidget(self.totals)
-        totals_scroll.setMinimumWidth(260)
-        self.internal = QCheckBox(self.tr("Show internal figures (cost, margin)"))
+        totals_scroll.setMinimumWidth(170)
+        self.internal = QCheckBox(self.tr("Cost and margin"))
+        self.internal.setToolTip(self.tr("Show the internal figures: never in client exports"))
         self.internal.setObjectName("show_internal")
         self.internal.setChecked(True)
         self.internal.toggled.connect(lambda _on: self.refresh())
@@ -609,6 +613,15 @@ class EstimateEditor(QWidget):
         self._size_columns()
         return True
 
+    TOTALS_WIDTH = 330  # "Optional items (not included)" and a ten-digit amount side by side
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._totals_fitted and self.splitter.width() > 2 * self.TOTALS_WIDTH:
+            self._totals_fitted = True  # once: later the user's own drag wins
+            width = self.splitter.width()
+            self.splitter.setSizes([width - self.TOTALS_WIDTH, self.TOTALS_WIDTH])
+
     COLUMN_WIDTHS: ClassVar[dict[str, int]] = {
         "kind": 90,
         "description": 300,
@@ -766,7 +779,7 @@ class EstimateEditor(QWidget):
             label.setVisible(visible)
 
     def _changed(self, kind: str) -> None:
-        if kind in ("estimate", "workspace", "agency", "account") and self.document is not None:
+        if kind in ("estimate", "project", "workspace", "agency", "account") and self.document:
             self.refresh()
         elif kind == "rate_card":
             self._rates = None
