@@ -200,11 +200,23 @@ def _remove_stray_journals(path: Path) -> None:
         path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def _apply_umask(path: Path) -> None:
-    """mkstemp makes files 0600; a workspace gets the permissions any new file would."""
+def _temp_file_beside(target: Path, purpose: str, refusal: str = "Cannot write to") -> Path:
+    """An empty temporary file in ``target``'s folder, to be renamed onto it when complete.
+
+    mkstemp makes it 0600; it gets the permissions any new file of the user's would.
+    """
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".keyplan-{purpose}-", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise WorkspaceReadOnlyError(target, f"{refusal} {target.parent}: {exc.strerror}.") from exc
+    os.close(handle)
     umask = os.umask(0)
     os.umask(umask)
-    path.chmod(0o666 & ~umask)
+    temp = Path(name)
+    temp.chmod(0o666 & ~umask)
+    return temp
 
 
 def copy_database(source: Path, destination: Path) -> None:
@@ -218,17 +230,7 @@ def copy_database(source: Path, destination: Path) -> None:
         raise WorkspaceNotFoundError(
             destination, f"The folder {destination.parent} does not exist."
         )
-    try:
-        handle, temp_name = tempfile.mkstemp(
-            prefix=".keyplan-copy-", suffix=".tmp", dir=destination.parent
-        )
-    except OSError as exc:
-        raise WorkspaceReadOnlyError(
-            destination, f"Cannot write to {destination.parent}: {exc.strerror}."
-        ) from exc
-    os.close(handle)
-    temp = Path(temp_name)
-    _apply_umask(temp)
+    temp = _temp_file_beside(destination, "copy")
     try:
         src = _read_only_connection(source, glance=True)
         try:
@@ -281,17 +283,7 @@ class Workspace:
             raise WorkspaceExistsError(path, f"{path} already exists; choose another name.")
         if not path.parent.is_dir():
             raise WorkspaceNotFoundError(path, f"The folder {path.parent} does not exist.")
-        try:
-            handle, temp_name = tempfile.mkstemp(
-                prefix=".keyplan-new-", suffix=".tmp", dir=path.parent
-            )
-        except OSError as exc:
-            raise WorkspaceReadOnlyError(
-                path, f"Cannot create a workspace in {path.parent}: {exc.strerror}."
-            ) from exc
-        os.close(handle)
-        temp = Path(temp_name)
-        _apply_umask(temp)
+        temp = _temp_file_beside(path, "new", "Cannot create a workspace in")
         try:
             conn = sqlite3.connect(temp)
             try:

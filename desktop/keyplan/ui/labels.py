@@ -46,6 +46,21 @@ def buying_role_labels() -> dict[str, str]:
     }
 
 
+def estimate_status_labels() -> dict[str, str]:
+    """Statuses of an estimate revision or change order, in workflow order."""
+    return {
+        "draft": _t("Draft"),
+        "sent": _t("Sent"),
+        "approved": _t("Approved"),
+        "rejected": _t("Rejected"),
+        "superseded": _t("Superseded"),
+    }
+
+
+def estimate_status_label(status: str) -> str:
+    return estimate_status_labels().get(status, status)
+
+
 def note_kind_labels() -> dict[str, str]:
     return {
         NoteKind.NOTE: _t("Note"),

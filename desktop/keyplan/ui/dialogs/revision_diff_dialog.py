@@ -34,6 +34,7 @@ from keyplan.services.estimate_records import EstimateDocument, RevisionInfo
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, quantity_text
+from keyplan.ui.labels import estimate_status_labels
 
 STATUS_COLOURS = {"added": "#D7EFD2", "removed": "#F9D6D5", "changed": "#FCEBC4"}
 STATUS_TEXT_COLOUR = "#1B1B1B"  # readable on the light status colours, in a dark scheme too
@@ -58,16 +59,6 @@ def status_labels() -> dict[str, str]:
         "added": _t("Added"),
         "removed": _t("Removed"),
         "changed": _t("Changed"),
-    }
-
-
-def revision_status_labels() -> dict[str, str]:
-    return {
-        "draft": _t("Draft"),
-        "sent": _t("Sent"),
-        "approved": _t("Approved"),
-        "rejected": _t("Rejected"),
-        "superseded": _t("Superseded"),
     }
 
 
@@ -96,7 +87,7 @@ def kind_labels() -> dict[str, str]:
 
 def revision_label(info: RevisionInfo) -> str:
     """'Revision 2 — Sent — 2026-03-02'."""
-    status = revision_status_labels().get(info.status, info.status)
+    status = estimate_status_labels().get(info.status, info.status)
     return _fill(_t("Revision %1 — %2 — %3"), str(info.revision), status, date_text(info.issued_on))
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from functools import partial
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -66,6 +66,7 @@ from keyplan.ui.estimate_commands import (
     SendCommand,
 )
 from keyplan.ui.formatting import money_text, percent_text, read_decimal
+from keyplan.ui.labels import estimate_status_label
 from keyplan.ui.models.estimate_grid_model import (
     EstimateGridModel,
     GridRow,
@@ -76,27 +77,10 @@ from keyplan.ui.models.estimate_grid_model import (
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.form import Form
+from keyplan.ui.widgets.rag_badge import STATUS_COLOURS
 
 Index = QModelIndex | QPersistentModelIndex
-STATUS_COLOURS = {
-    "draft": "#757575",
-    "sent": "#1565C0",
-    "approved": "#2E7D32",
-    "rejected": "#C62828",
-    "superseded": "#9E9E9E",
-}
 PASTE_PROBLEMS_SHOWN = 8
-
-
-def status_label(status: str) -> str:
-    labels = {
-        "draft": "Draft",
-        "sent": "Sent",
-        "approved": "Approved",
-        "rejected": "Rejected",
-        "superseded": "Superseded",
-    }
-    return QCoreApplication.translate("EstimateStatus", labels.get(status, status))
 
 
 class GridDelegate(QStyledItemDelegate):
@@ -496,7 +480,9 @@ class EstimateEditor(QWidget):
             [
                 Column("sequence", self.tr("No."), display=lambda o: f"CO{o.sequence}"),
                 Column("title", self.tr("Title")),
-                Column("status", self.tr("Status"), display=lambda o: status_label(o.status)),
+                Column(
+                    "status", self.tr("Status"), display=lambda o: estimate_status_label(o.status)
+                ),
                 Column(
                     "total", self.tr("Total"), display=lambda o: money_text(o.total, self.currency)
                 ),
@@ -649,7 +635,7 @@ class EstimateEditor(QWidget):
     def _show_header(self, document: PricedRecord) -> None:
         is_order = isinstance(document, ChangeOrderDocument)
         colour = STATUS_COLOURS.get(document.status, "#757575")
-        self.status.setText(status_label(document.status))
+        self.status.setText(estimate_status_label(document.status))
         self.status.setStyleSheet(
             f"background: {colour}; color: white; border-radius: 9px; padding: 2px 10px;"
         )
@@ -681,7 +667,7 @@ class EstimateEditor(QWidget):
                 self.revisions.addItem(
                     self.tr("Revision %1 — %2")
                     .replace("%1", str(info.revision))
-                    .replace("%2", status_label(info.status)),
+                    .replace("%2", estimate_status_label(info.status)),
                     info.id,
                 )
             self.revisions.setCurrentIndex(self.revisions.findData(document.revision_id))
@@ -719,7 +705,7 @@ class EstimateEditor(QWidget):
             self.banner_text.setText(
                 self.tr("%1 is %2%3 and read-only.")
                 .replace("%1", what)
-                .replace("%2", status_label(status).lower())
+                .replace("%2", estimate_status_label(status).lower())
                 .replace("%3", sent)
             )
             can_revise = show["revise"]

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -28,13 +28,12 @@ from PySide6.QtCore import (
     QDate,
     QModelIndex,
     QPersistentModelIndex,
-    QRectF,
     QSignalBlocker,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -56,22 +55,16 @@ from keyplan.services.estimates import EstimateRef, EstimateService
 from keyplan.ui.commands import DeleteCommand
 from keyplan.ui.dialogs.new_estimate_dialog import NewEstimateDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text
+from keyplan.ui.labels import estimate_status_labels
 from keyplan.ui.models.record_table_model import SORT_ROLE, Column, RecordTableModel
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
-from keyplan.ui.widgets.rag_badge import RAG_COLOURS
+from keyplan.ui.widgets.rag_badge import RAG_COLOURS, status_icon
 
 KIND = "estimate"
 # what the list shows comes from estimates, accounts (names), projects (names), the
 # agency profile (margin floor) and the workspace itself
 RELOAD_KINDS = frozenset({"estimate", "account", "project", "agency", "workspace"})
 STATUSES = ("draft", "sent", "approved", "rejected", "superseded")
-STATUS_COLOURS = {
-    "draft": "#9E9E9E",
-    "sent": "#1565C0",
-    "approved": RAG_COLOURS["green"],
-    "rejected": RAG_COLOURS["red"],
-    "superseded": "#BDBDBD",
-}
 MONEY_KEYS = ("subtotal", "tax", "total", "contracted_total")
 NUMBER_KEYS = frozenset({*MONEY_KEYS, "margin_percent"})
 ALERT_BRUSH = QBrush(QColor(RAG_COLOURS["red"]))
@@ -85,16 +78,6 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("EstimatesView", text)
-
-
-def estimate_status_labels() -> dict[str, str]:
-    return {
-        "draft": _t("Draft"),
-        "sent": _t("Sent"),
-        "approved": _t("Approved"),
-        "rejected": _t("Rejected"),
-        "superseded": _t("Superseded"),
-    }
 
 
 # the status filter's entries: key -> statuses asked of the service (empty: all)
@@ -117,21 +100,6 @@ def status_filter_choices() -> list[tuple[str, str]]:
         (_t("Open (draft or sent)"), "open"),
         *((labels[s], s) for s in STATUSES if s != "superseded"),
     ]
-
-
-@cache
-def status_icon(status: str, size: int = 12) -> QIcon:
-    """A coloured dot for a status, drawn like ``rag_icon``."""
-    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x for high-DPI screens
-    pixmap.setDevicePixelRatio(2.0)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(STATUS_COLOURS.get(status, "#9E9E9E")))
-    painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
-    painter.end()
-    return QIcon(pixmap)
 
 
 def _compact(combo: QComboBox, characters: int) -> None:

@@ -9,17 +9,33 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#F29D0A", "red": "#C62828"}
+STATUS_COLOURS = {  # of estimate revisions and change orders
+    "draft": "#757575",
+    "sent": "#1565C0",
+    "approved": RAG_COLOURS["green"],
+    "rejected": RAG_COLOURS["red"],
+    "superseded": "#9E9E9E",
+}
+
+
+def rag_icon(health: str, size: int = 12) -> QIcon:
+    return dot_icon(RAG_COLOURS.get(health, "#9E9E9E"), size)
+
+
+def status_icon(status: str, size: int = 12) -> QIcon:
+    return dot_icon(STATUS_COLOURS.get(status, "#9E9E9E"), size)
 
 
 @cache
-def rag_icon(health: str, size: int = 12) -> QIcon:
-    pixmap = QPixmap(size * 2, size * 2)  # drawn at 2x for high-DPI screens
+def dot_icon(colour: str, size: int = 12) -> QIcon:
+    """A coloured dot, drawn at 2x for high-DPI screens."""
+    pixmap = QPixmap(size * 2, size * 2)
     pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(QColor(RAG_COLOURS.get(health, "#9E9E9E")))
+    painter.setBrush(QColor(colour))
     painter.drawEllipse(QRectF(1, 1, size - 2, size - 2))
     painter.end()
     return QIcon(pixmap)
