@@ -807,12 +807,12 @@ def _filter_target(env: Env, extra: dict[str, Any]) -> Side:
     extra["top_level_rows_shown"] = shown
 
     def clear_filter() -> None:
-        window.tree_filter.setText("")
+        window.apply_tree_filter("")
         app.processEvents()
 
-    def type_prefixes() -> None:
+    def type_prefixes() -> None:  # each filter pass as it runs once typing pauses
         for prefix in prefixes:
-            window.tree_filter.setText(prefix)
+            window.apply_tree_filter(prefix)
             app.processEvents()
             shown[prefix] = window.tree_proxy.rowCount()
 

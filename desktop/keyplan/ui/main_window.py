@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -111,8 +111,12 @@ class MainWindow(QMainWindow):
         self.tree_filter.setObjectName("tree_filter")
         self.tree_filter.setPlaceholderText(self.tr("Find account…"))
         self.tree_filter.setClearButtonEnabled(True)
-        self.tree_filter.textChanged.connect(self.tree_proxy.setFilterFixedString)
-        self.tree_filter.textChanged.connect(lambda _t: self.tree.expandAll())
+        # filter once typing pauses: on thousands of accounts each filter pass takes a while
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(180)
+        self._filter_timer.timeout.connect(lambda: self.apply_tree_filter(self.tree_filter.text()))
+        self.tree_filter.textChanged.connect(lambda _t: self._filter_timer.start())
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(4, 4, 0, 4)
@@ -435,6 +439,11 @@ class MainWindow(QMainWindow):
         account_id = current.data(ACCOUNT_ID_ROLE) if current.isValid() else None
         if account_id is not None:
             self.show_account(account_id)
+
+    def apply_tree_filter(self, text: str) -> None:
+        """Show the accounts whose name matches, with the groups they belong to."""
+        self.tree_proxy.setFilterFixedString(text)
+        self.tree.expandAll()
 
     def _reload_tree(self) -> None:
         if self.session is None:
