@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES="libegl1 libgl1 libglx0 libopengl0 libfontconfig1 libfreetype6 libdbus-1-3
   libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4
   libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xkb1
-  libxcb-xfixes0 libxcb-sync1 libxcb-shm0 fontconfig fonts-dejavu-core python3-venv"
+  libxcb-xfixes0 libxcb-sync1 libxcb-shm0 fontconfig fonts-dejavu-core python3-venv
+  libreoffice-calc-nogui poppler-utils"
+# The last two serve the tests: LibreOffice recalculates exported workbooks the way a
+# client's spreadsheet would, pdftoppm renders PDF pages to check how they look.
 
 sudo_if_needed() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

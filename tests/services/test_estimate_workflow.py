@@ -77,10 +77,14 @@ def new_estimate(services: WorkspaceServices, account_id: int, title: str = "Bra
     return ref
 
 
+APPROVAL_TOKENS: dict[int, str] = {}  # revision id -> the token approve() handed out
+
+
 def approved_estimate(services: WorkspaceServices, account_id: int) -> Any:
     ref = new_estimate(services, account_id)
     services.estimates.send(ref.revision_id, SENT)
-    services.estimates.approve(ref.revision_id, "Ms Lan", APPROVED, "PO-77")
+    token = services.estimates.approve(ref.revision_id, "Ms Lan", APPROVED, "PO-77")
+    APPROVAL_TOKENS[ref.revision_id] = token
     return ref
 
 
@@ -102,7 +106,7 @@ def test_send_freezes_and_unsend_thaws(services: WorkspaceServices, usd: int) ->
     ref = new_estimate(services, usd)
     draft = estimates.document(ref.revision_id)
     assert draft.editable
-    estimates.send(ref.revision_id, SENT)
+    token = estimates.send(ref.revision_id, SENT)
     sent = estimates.document(ref.revision_id)
     assert (sent.status, sent.sent_on, sent.editable) == ("sent", SENT, False)
     assert sent.totals == draft.totals
@@ -112,12 +116,14 @@ def test_send_freezes_and_unsend_thaws(services: WorkspaceServices, usd: int) ->
         estimates.update_line(sent.lines[0].id, {"description": "x"})
     assert "Revision 1" in str(error.value) and "2026-03-10" in str(error.value)
 
-    estimates.unsend(ref.revision_id)
+    with pytest.raises(FrozenError, match="only Edit > Undo"):
+        estimates.unsend(ref.revision_id, token="guessed")  # no way back without the token
+    estimates.unsend(ref.revision_id, token=token)
     again = estimates.document(ref.revision_id)
     assert (again.status, again.sent_on) == ("draft", None)
     assert again == draft
-    with pytest.raises(DomainError):
-        estimates.unsend(ref.revision_id)
+    with pytest.raises(FrozenError):
+        estimates.unsend(ref.revision_id, token=token)  # a token serves once
     estimates.update_line(again.lines[0].id, {"description": "editable again"})
 
 
@@ -154,7 +160,9 @@ def test_revise_copies_everything_with_same_keys_and_new_ids(
 
     assert (new.revision, new.status, new.sent_on, new.number) == (2, "draft", None, old.number)
     assert new.issued_on == date.today()
-    assert new.valid_until is None
+    # valid as long as the last revision was, counted from the new issue date
+    assert old.valid_until is not None
+    assert new.valid_until == new.issued_on + (old.valid_until - old.issued_on)
     for name in ("title", "currency", "tax_rate", "adjustments", "client_notes", "internal_notes"):
         assert getattr(new, name) == getattr(old, name), name
     assert new.terms == old.terms
@@ -273,7 +281,7 @@ def test_reject_and_reopen_decision(services: WorkspaceServices, usd: int) -> No
         estimates.reject(ref.revision_id, SENT)
     estimates.send(ref.revision_id, SENT)
     sent = estimates.document(ref.revision_id)
-    estimates.reject(ref.revision_id, APPROVED, "Budget cut")
+    rejected = estimates.reject(ref.revision_id, APPROVED, "Budget cut")
     doc = estimates.document(ref.revision_id)
     assert (doc.status, doc.rejected_on, doc.rejection_reason) == (
         "rejected",
@@ -281,13 +289,13 @@ def test_reject_and_reopen_decision(services: WorkspaceServices, usd: int) -> No
         "Budget cut",
     )
     assert doc.contracted_total is None
-    estimates.reopen_decision(ref.revision_id)
+    estimates.reopen_decision(ref.revision_id, token=rejected)
     assert estimates.document(ref.revision_id) == sent
-    estimates.approve(ref.revision_id, "Ms Lan", APPROVED, "PO")
-    estimates.reopen_decision(ref.revision_id)
+    approved = estimates.approve(ref.revision_id, "Ms Lan", APPROVED, "PO")
+    with pytest.raises(FrozenError):
+        estimates.reopen_decision(ref.revision_id, token=rejected)  # that token is spent
+    estimates.reopen_decision(ref.revision_id, token=approved)
     assert estimates.document(ref.revision_id) == sent
-    with pytest.raises(DomainError):
-        estimates.reopen_decision(ref.revision_id)
 
 
 def test_a_rejection_cannot_come_before_sending(services: WorkspaceServices, usd: int) -> None:
@@ -372,11 +380,11 @@ def test_contracted_total_counts_only_approved_change_orders(
 
     assert contracted() == approved_total  # drafts count for nothing
     estimates.send_change_order(more, date(2026, 4, 1))
-    estimates.send_change_order(less, date(2026, 4, 1))
+    less_sent = estimates.send_change_order(less, date(2026, 4, 1))
     assert contracted() == approved_total  # sent ones neither
     estimates.approve_change_order(more, "Ms Lan", date(2026, 4, 2), "PO-78")
     assert contracted() == approved_total + D("220.00")
-    estimates.approve_change_order(less, "Ms Lan", date(2026, 4, 3))
+    less_approved = estimates.approve_change_order(less, "Ms Lan", date(2026, 4, 3))
     assert contracted() == D("2200.00")  # 2,310 + 220 - 330
 
     doc = estimates.document(ref.revision_id)
@@ -390,15 +398,40 @@ def test_contracted_total_counts_only_approved_change_orders(
     assert summary.contracted_total == D("2200.00")
 
     # the approval cannot be undone while change orders hang on it
-    with pytest.raises(DomainError):
-        estimates.reopen_decision(ref.revision_id)
-    # undo of a change order approval
-    estimates.reset_change_order(less, "sent")
+    with pytest.raises(DomainError, match="change orders"):
+        estimates.reopen_decision(ref.revision_id, token=ref_approved_token(services, ref))
+    # undo of a change order approval, then of its sending: each with its own token
+    with pytest.raises(FrozenError):
+        estimates.reset_change_order(less, "sent", token=less_sent)
+    estimates.reset_change_order(less, "sent", token=less_approved)
     assert contracted() == D("2530.00")
-    estimates.reset_change_order(less, "draft")
+    estimates.reset_change_order(less, "draft", token=less_sent)
     assert estimates.change_order(less).sent_on is None
     with pytest.raises(ValidationError):
-        estimates.reset_change_order(less, "approved")
+        estimates.reset_change_order(less, "approved", token=less_sent)
+
+
+def ref_approved_token(services: WorkspaceServices, ref: Any) -> str:
+    """The token of the approval approved_estimate() made."""
+    return APPROVAL_TOKENS[ref.revision_id]
+
+
+def test_a_declined_change_order_never_counts(services: WorkspaceServices, usd: int) -> None:
+    estimates = services.estimates
+    ref = approved_estimate(services, usd)
+    approved_total = estimates.document(ref.revision_id).totals.total
+    order = estimates.create_change_order(ref.estimate_id, "Extra shoot day")
+    section = estimates.change_order(order).sections[0].id
+    estimates.add_line(section, LineDraft(description="Shoot day", unit_price=D(900)))
+    estimates.send_change_order(order, date(2026, 4, 1))
+    token = estimates.reject_change_order(order, date(2026, 4, 5), "No budget")
+    declined = estimates.change_order(order)
+    assert (declined.status, declined.rejected_on) == ("rejected", date(2026, 4, 5))
+    assert estimates.document(ref.revision_id).contracted_total == approved_total
+    with pytest.raises(FrozenError):
+        estimates.add_line(section, LineDraft(description="More"))
+    estimates.reset_change_order(order, "sent", token=token)
+    assert estimates.change_order(order).status == "sent"
 
 
 def test_a_change_order_stays_in_the_estimate_currency(
@@ -794,6 +827,7 @@ def test_a_draft_is_not_frozen(services: WorkspaceServices, usd: int, tmp_path: 
 # Public methods that do not change the content of an existing revision or change order:
 # reading, creating or archiving a whole estimate, and the workflow (status) steps.
 NOT_CONTENT_METHODS = {
+    "reject_change_order",  # a decision on a sent change order (status only)
     "deleted_items",  # a read
     "check_batch",  # always rolled back: writes nothing (test_estimate_lines.py)
     "document",

@@ -244,13 +244,14 @@ def test_the_latest_rate_on_or_before_the_date_applies(
     cards.add_rate(agency_card, "Designer", D(110), D(45), valid_from=JUL)
     cards.add_rate(agency_card, "Designer", D(125), D(50), valid_from=date(2027, 1, 1))
     cards.add_rate(agency_card, "Strategist", D(200), D(90), valid_from=JUL)
-    assert "Designer" not in options(services, lotus, date(2025, 12, 31))
+    # before a role's first rate the role is still offered, at that first rate
+    assert options(services, lotus, date(2025, 12, 31))["Designer"][0] == D("100.00")
     assert options(services, lotus, JAN)["Designer"][0] == D("100.00")
     assert options(services, lotus, date(2026, 6, 30))["Designer"][0] == D("100.00")
     assert options(services, lotus, JUL)["Designer"][0] == D("110.00")  # on the day
     assert options(services, lotus, date(2026, 12, 31))["Designer"][0] == D("110.00")
     assert options(services, lotus, date(2027, 3, 1))["Designer"][0] == D("125.00")
-    assert "Strategist" not in options(services, lotus, date(2026, 6, 30))
+    assert options(services, lotus, date(2026, 6, 30))["Strategist"][0] == D("200.00")
 
     # an override starting later does not hide the agency rate before that date
     override = cards.create_card("Lotus rates", "USD", lotus)

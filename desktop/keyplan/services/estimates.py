@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import secrets
 import unicodedata
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -171,6 +172,24 @@ class EstimateService:
 
     def __init__(self, workspace: Workspace) -> None:
         self.workspace = workspace
+        # Sending, approving and rejecting freeze a document. Only the undo of that very
+        # action may thaw it: the action hands out a token the undo must give back.
+        self._undo_tokens: dict[str, tuple[str, int]] = {}
+
+    def _issue_token(self, what: str, entity_id: int) -> str:
+        token = secrets.token_hex(12)
+        self._undo_tokens[token] = (what, entity_id)
+        return token
+
+    def _check_token(self, token: str, what: str | tuple[str, ...], entity_id: int) -> None:
+        """Refuse unless ``token`` came from that action; the undo spends it when it worked."""
+        kinds = (what,) if isinstance(what, str) else what
+        issued = self._undo_tokens.get(token)
+        if issued is None or issued[0] not in kinds or issued[1] != entity_id:
+            raise FrozenError(
+                "A sent, approved or rejected estimate stays so: only Edit > Undo right "
+                "after the action can take it back."
+            )
 
     # -- loading helpers -------------------------------------------------------------------
 
@@ -753,6 +772,14 @@ class EstimateService:
             self._set_header(container, name, cleaned, currency)
         if "currency" in after:
             self._rescale(session, container, old_currency, currency)
+        if container.discount_mode == "amount" and {"discount_value", "discount_mode"} & set(after):
+            subtotal = self._priced(session, container).totals.subtotal
+            # with no lines yet the discount may come first; once priced, it must fit
+            if subtotal > 0 and from_minor(container.discount_amount_minor, currency) > subtotal:
+                raise ValidationError(
+                    "discount_value",
+                    f"The discount is larger than the subtotal ({subtotal} {currency.code}).",
+                )
         if {"discount_mode", "discount_value", "currency"} & set(after):
             calc.validate_adjustments(self._adjustments(container, currency), currency)
         return Change(before, after)
@@ -952,6 +979,15 @@ class EstimateService:
         derived = dict(changes)
         kind = derived.get("kind", row.kind)
         pricing = {"kind", "unit_cost", "markup_percent", "unit_price"} & set(derived)
+        becomes_third_party = kind == calc.LineKind.THIRD_PARTY and row.kind != kind
+        if not exact and becomes_third_party and not {"unit_cost", "markup_percent"} & set(derived):
+            # keep the client's price: the markup is what lies between cost and price
+            price = from_minor(row.unit_price_minor, currency)
+            cost = from_minor(row.unit_cost_minor, currency)
+            if cost > 0:
+                derived["markup_percent"] = ((price / cost - 1) * 100).quantize(Decimal("0.0001"))
+            else:
+                derived["unit_cost"], derived["markup_percent"] = price, Decimal(0)
         if not exact and kind == calc.LineKind.THIRD_PARTY and pricing:
             if "unit_price" in derived and not {"unit_cost", "markup_percent"} & set(derived):
                 raise ValidationError(
@@ -1208,8 +1244,8 @@ class EstimateService:
         if day is not None and earlier is not None and day < earlier:
             raise ValidationError(field, message)
 
-    def send(self, revision_id: int, sent_on: date | None = None) -> None:
-        """Freeze a draft revision as sent to the client."""
+    def send(self, revision_id: int, sent_on: date | None = None) -> str:
+        """Freeze a draft revision as sent to the client; returns the token ``unsend`` needs."""
         sent = _date(sent_on or date.today(), "sent_on", optional=False)
         with self.workspace.transaction() as session:
             revision = self._revision(session, revision_id)
@@ -1220,15 +1256,18 @@ class EstimateService:
             )
             revision.status = "sent"
             revision.sent_on = sent
+        return self._issue_token("send", revision_id)
 
-    def unsend(self, revision_id: int) -> None:
-        """Undo of ``send``: the revision is a draft again."""
+    def unsend(self, revision_id: int, *, token: str) -> None:
+        """Undo of ``send`` (with the token it returned): the revision is a draft again."""
+        self._check_token(token, "send", revision_id)
         with self.workspace.transaction() as session:
             revision = self._revision(session, revision_id)
             if revision.status != "sent":
                 raise DomainError(f"Revision {revision.revision} is {revision.status}, not sent.")
             revision.status = "draft"
             revision.sent_on = None
+        self._undo_tokens.pop(token, None)  # spent
 
     def revise(
         self, estimate_id: int, *, revision_id: int | None = None, issued_on: date | None = None
@@ -1253,8 +1292,13 @@ class EstimateService:
                 id=revision_id,
                 estimate_id=estimate_id,
                 revision=latest.revision + 1,
-                issued_on=_date(issued_on or date.today(), "issued_on", optional=False),
-                valid_until=None,
+                issued_on=(issued := _date(issued_on or date.today(), "issued_on", optional=False)),
+                # the new revision is valid as long as the last one was, from its own date
+                valid_until=(
+                    issued + (latest.valid_until - latest.issued_on)
+                    if latest.valid_until is not None and issued is not None
+                    else None
+                ),
                 terms=latest.terms,
                 status="draft",
                 **{
@@ -1315,7 +1359,7 @@ class EstimateService:
 
     def approve(
         self, revision_id: int, approved_by: str, approved_on: date, po_number: str = ""
-    ) -> None:
+    ) -> str:
         """Record the client's approval of a sent revision."""
         by = rules.clean_name(approved_by, "approved_by")
         on = _date(approved_on, "approved_on", optional=False)
@@ -1329,8 +1373,9 @@ class EstimateService:
             )
             revision.status = "approved"
             revision.approved_by, revision.approved_on, revision.approval_po = by, on, po
+        return self._issue_token("decision", revision_id)
 
-    def reject(self, revision_id: int, rejected_on: date, reason: str = "") -> None:
+    def reject(self, revision_id: int, rejected_on: date, reason: str = "") -> str:
         on = _date(rejected_on, "rejected_on", optional=False)
         with self.workspace.transaction() as session:
             revision = self._revision(session, revision_id)
@@ -1342,9 +1387,11 @@ class EstimateService:
             revision.status = "rejected"
             revision.rejected_on = on
             revision.rejection_reason = rules.clean_text(reason, "rejection_reason")
+        return self._issue_token("decision", revision_id)
 
-    def reopen_decision(self, revision_id: int) -> None:
-        """Undo of ``approve`` or ``reject``: back to sent, the decision forgotten."""
+    def reopen_decision(self, revision_id: int, *, token: str) -> None:
+        """Undo of ``approve`` or ``reject`` (with its token): back to sent, decision forgotten."""
+        self._check_token(token, "decision", revision_id)
         with self.workspace.transaction() as session:
             revision = self._revision(session, revision_id)
             if revision.status not in ("approved", "rejected"):
@@ -1358,6 +1405,7 @@ class EstimateService:
             revision.status = "sent"
             revision.approved_by, revision.approved_on, revision.approval_po = "", None, ""
             revision.rejected_on, revision.rejection_reason = None, ""
+        self._undo_tokens.pop(token, None)  # spent
 
     # -- change orders ---------------------------------------------------------------------
 
@@ -1435,17 +1483,19 @@ class EstimateService:
                 for o in rows
             ]
 
-    def send_change_order(self, change_order_id: int, sent_on: date | None = None) -> None:
+    def send_change_order(self, change_order_id: int, sent_on: date | None = None) -> str:
+        """Freeze a draft change order as sent; returns the token its undo needs."""
         with self.workspace.transaction() as session:
             order = self._change_order(session, change_order_id)
             self._require_draft(order)
             self._require_lines(session, order)
             order.status = "sent"
             order.sent_on = _date(sent_on or date.today(), "sent_on", optional=False)
+        return self._issue_token("change_order_sent", change_order_id)
 
     def approve_change_order(
         self, change_order_id: int, approved_by: str, approved_on: date, po_number: str = ""
-    ) -> None:
+    ) -> str:
         by = rules.clean_name(approved_by, "approved_by")
         on = _date(approved_on, "approved_on", optional=False)
         with self.workspace.transaction() as session:
@@ -1458,17 +1508,37 @@ class EstimateService:
             order.status = "approved"
             order.approved_by, order.approved_on = by, on
             order.approval_po = rules.clean_line(po_number, "approval_po", max_length=60)
+        return self._issue_token("change_order_decided", change_order_id)
 
-    def reset_change_order(self, change_order_id: int, status: str) -> None:
-        """Undo of a change order's send or approval: put ``status`` back."""
-        if status not in ("draft", "sent"):
-            raise ValidationError("status", "A change order goes back to draft or sent only.")
+    def reject_change_order(self, change_order_id: int, rejected_on: date, reason: str = "") -> str:
+        """The client declined the change: it never counts in the contracted total."""
+        on = _date(rejected_on, "rejected_on", optional=False)
         with self.workspace.transaction() as session:
             order = self._change_order(session, change_order_id)
-            expected = {"draft": "sent", "sent": "approved"}[status]  # one step back only
-            if order.status != expected:
+            if order.status != "sent":
+                raise ValidationError("status", "Only a sent change order can be rejected.")
+            self._not_before(
+                on, order.sent_on, "rejected_on", "It cannot be rejected before it is sent."
+            )
+            order.status = "rejected"
+            order.rejected_on = on
+            order.rejection_reason = rules.clean_text(reason, "rejection_reason")
+        return self._issue_token("change_order_decided", change_order_id)
+
+    def reset_change_order(self, change_order_id: int, status: str, *, token: str) -> None:
+        """Undo of a change order's send, approval or rejection: put ``status`` back."""
+        if status not in ("draft", "sent"):
+            raise ValidationError("status", "A change order goes back to draft or sent only.")
+        step = "change_order_sent" if status == "draft" else "change_order_decided"
+        self._check_token(token, step, change_order_id)
+        with self.workspace.transaction() as session:
+            order = self._change_order(session, change_order_id)
+            expected = {"draft": ("sent",), "sent": ("approved", "rejected")}[status]
+            if order.status not in expected:  # one step back only
                 raise DomainError(f"Change order {order.sequence} is {order.status}.")
             order.status = status
             order.approved_by, order.approved_on, order.approval_po = "", None, ""
+            order.rejected_on, order.rejection_reason = None, ""
             if status == "draft":
                 order.sent_on = None
+        self._undo_tokens.pop(token, None)  # spent

@@ -249,12 +249,16 @@ class RateCardService(EntityService[RateCard]):
             ).all()
             chosen: dict[str, tuple[bool, Rate]] = {}  # role -> (from the account?, rate)
             is_account = {card.id: card.account_id is not None for card in cards}
-            rows = session.scalars(
-                select(Rate).where(Rate.rate_card_id.in_(is_account), Rate.valid_from <= on)
-            ).all()
+            rows = session.scalars(select(Rate).where(Rate.rate_card_id.in_(is_account))).all()
+            in_force = [r for r in rows if r.valid_from <= on]
             # agency rates first, then the account's; within each, by date: the last one wins
-            for row in sorted(rows, key=lambda r: (is_account[r.rate_card_id], r.valid_from, r.id)):
+            for row in sorted(
+                in_force, key=lambda r: (is_account[r.rate_card_id], r.valid_from, r.id)
+            ):
                 chosen[row.role.casefold()] = (is_account[row.rate_card_id], row)
+            # a role whose first rate starts after ``on`` is still offered, at that first rate
+            for row in sorted(rows, key=lambda r: (r.valid_from, r.id)):
+                chosen.setdefault(row.role.casefold(), (is_account[row.rate_card_id], row))
             return sorted(
                 (
                     RateOption(

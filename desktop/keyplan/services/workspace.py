@@ -135,6 +135,7 @@ class WorkspaceServices:
             *self.team.deleted_items(),
             *self.rate_cards.deleted_items(),
             *self.estimates.deleted_items(),
+            *self.projects.deleted_items(),
         ]
         return sorted(items, key=lambda item: item.deleted_at, reverse=True)
 
@@ -147,6 +148,7 @@ class WorkspaceServices:
             "note": self.notes,
             "team_member": self.team,
             "rate_card": self.rate_cards,
+            "project": self.projects,
         }
         return services[kind]
 

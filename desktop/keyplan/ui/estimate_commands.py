@@ -175,12 +175,13 @@ class SendCommand(EstimateCommand):
     def __init__(self, text: str, estimates: EstimateService, revision_id: int, on: date):
         super().__init__(text, estimates)
         self.revision_id, self.on = revision_id, on
+        self.token = ""  # what the service handed out: only this undo may thaw it
 
     def apply(self) -> None:
-        self.estimates.send(self.revision_id, self.on)
+        self.token = self.estimates.send(self.revision_id, self.on)
 
     def revert(self) -> None:
-        self.estimates.unsend(self.revision_id)
+        self.estimates.unsend(self.revision_id, token=self.token)
 
 
 class ReviseCommand(EstimateCommand):
@@ -211,15 +212,16 @@ class DecisionCommand(EstimateCommand):
     ) -> None:
         super().__init__(text, estimates)
         self.revision_id, self.approve, self.values = revision_id, approve, values
+        self.token = ""
 
     def apply(self) -> None:
         if self.approve:
-            self.estimates.approve(self.revision_id, *self.values)
+            self.token = self.estimates.approve(self.revision_id, *self.values)
         else:
-            self.estimates.reject(self.revision_id, *self.values)
+            self.token = self.estimates.reject(self.revision_id, *self.values)
 
     def revert(self) -> None:
-        self.estimates.reopen_decision(self.revision_id)
+        self.estimates.reopen_decision(self.revision_id, token=self.token)
 
 
 class CreateChangeOrderCommand(EstimateCommand):
@@ -239,7 +241,7 @@ class CreateChangeOrderCommand(EstimateCommand):
 
 
 class ChangeOrderStatusCommand(EstimateCommand):
-    """Send or approve a change order; undo steps its status back."""
+    """Send, approve or reject a change order; undo steps its status back."""
 
     def __init__(
         self,
@@ -247,17 +249,21 @@ class ChangeOrderStatusCommand(EstimateCommand):
         estimates: EstimateService,
         change_order_id: int,
         *,
-        approve: bool,
+        step: str,  # "send", "approve" or "reject"
         values: tuple[Any, ...],
     ) -> None:
         super().__init__(text, estimates)
-        self.change_order_id, self.approve, self.values = change_order_id, approve, values
+        self.change_order_id, self.step, self.values = change_order_id, step, values
+        self.token = ""
 
     def apply(self) -> None:
-        if self.approve:
-            self.estimates.approve_change_order(self.change_order_id, *self.values)
-        else:
-            self.estimates.send_change_order(self.change_order_id, *self.values)
+        action = {
+            "send": self.estimates.send_change_order,
+            "approve": self.estimates.approve_change_order,
+            "reject": self.estimates.reject_change_order,
+        }[self.step]
+        self.token = action(self.change_order_id, *self.values)
 
     def revert(self) -> None:
-        self.estimates.reset_change_order(self.change_order_id, "sent" if self.approve else "draft")
+        back = "draft" if self.step == "send" else "sent"
+        self.estimates.reset_change_order(self.change_order_id, back, token=self.token)

@@ -34,6 +34,7 @@ class DeletedView(QWidget):
             "team_member": self.tr("Team member"),
             "rate_card": self.tr("Rate card"),
             "estimate": self.tr("Estimate"),
+            "project": self.tr("Project"),
         }
         self.model = RecordTableModel(
             [

@@ -8,6 +8,8 @@ revision n" starts the next draft.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date
 from functools import partial
 from typing import Any, ClassVar
@@ -83,6 +85,22 @@ Index = QModelIndex | QPersistentModelIndex
 PASTE_PROBLEMS_SHOWN = 8
 
 
+def read_tab_separated(text: str) -> list[list[str]]:
+    """Cells as Excel and LibreOffice put them on the clipboard: tab-separated rows, and
+    a cell holding a tab, a line break or a quote wrapped in double quotes."""
+    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), dialect="excel-tab"))
+    while rows and not any(cell.strip() for cell in rows[-1]):
+        rows.pop()  # the trailing line break spreadsheets add
+    return rows
+
+
+def write_tab_separated(rows: list[list[str]]) -> str:
+    """The reverse, so a copied block pastes back into a spreadsheet cell for cell."""
+    out = io.StringIO()
+    csv.writer(out, dialect="excel-tab", lineterminator="\n").writerows(rows)
+    return out.getvalue().removesuffix("\n")
+
+
 class GridDelegate(QStyledItemDelegate):
     """Kind and optional as choices; the role as a list of rate-card roles that fill the rate."""
 
@@ -123,11 +141,22 @@ class GridDelegate(QStyledItemDelegate):
                 editor.setCurrentIndex(max(0, editor.findData(row.line.kind)))
             elif key == "optional":
                 editor.setCurrentIndex(1 if row.line.optional else 0)
-            else:
-                match = editor.findText(row.line.role, Qt.MatchFlag.MatchStartsWith)
+            else:  # the line's own role, exactly; never the first entry by accident
+                match = (
+                    next(
+                        (
+                            i
+                            for i in range(editor.count())
+                            if editor.itemData(i).role.casefold() == row.line.role.casefold()
+                        ),
+                        -1,
+                    )
+                    if row.line.role
+                    else -1
+                )
                 editor.setCurrentIndex(match)
-                if match < 0:
-                    editor.setEditText(row.line.role)
+                editor.setEditText(row.line.role)
+                editor.setProperty("initial_role", row.line.role)
             return
         super().setEditorData(editor, index)
 
@@ -135,10 +164,12 @@ class GridDelegate(QStyledItemDelegate):
         if isinstance(editor, QComboBox):
             data = editor.currentData()
             typed = editor.currentText()
-            if editor.isEditable() and (
-                data is None or typed != editor.itemText(editor.currentIndex())
-            ):
-                data = typed  # a role typed by hand, not from the rate card
+            if editor.isEditable():
+                initial = editor.property("initial_role") or ""
+                if typed == initial:
+                    return  # passed through with Tab or Enter: the line keeps its rates
+                if data is None or typed != editor.itemText(editor.currentIndex()):
+                    data = typed  # a role typed by hand, not from the rate card
             model.setData(index, data, Qt.ItemDataRole.EditRole)
             return
         super().setModelData(editor, model, index)
@@ -247,6 +278,13 @@ class TotalsPanel(QWidget):
         self._rule()
         self._row("subtotal", self.tr("Subtotal"), money_text(totals.subtotal, cur), bold=True)
         adjustments = document.adjustments
+        if totals.discount > totals.subtotal:
+            warning = QLabel("⚠ " + self.tr("The discount is larger than the subtotal."))
+            warning.setObjectName("discount_warning")
+            warning.setStyleSheet("color: #C62828;")
+            warning.setWordWrap(True)
+            self.grid.addWidget(warning, self._take_row(), 0, 1, 2)
+            self.values["discount_warning"] = warning.text()
         if totals.discount:
             what = (
                 percent_text(adjustments.discount_value)
@@ -342,6 +380,7 @@ class EstimateEditor(QWidget):
         self.session = session
         self.estimates = session.services.estimates
         self.document: PricedRecord | None = None
+        self.estimate_id: int | None = None
         self.revision_id: int | None = None
         self.change_order_id: int | None = None
         self._rates: list[RateOption] | None = None
@@ -560,7 +599,7 @@ class EstimateEditor(QWidget):
         return self.document.currency if self.document is not None else "USD"
 
     def show_revision(self, revision_id: int) -> bool:
-        self.revision_id, self.change_order_id = revision_id, None
+        self.revision_id, self.change_order_id, self.estimate_id = revision_id, None, None
         self._rates = None
         self.details.reset()
         return self.refresh()
@@ -575,22 +614,43 @@ class EstimateEditor(QWidget):
         if self.revision_id is not None:
             self.show_revision(self.revision_id)
 
+    def _load(self) -> PricedRecord | None:
+        """The document to show; when it is gone (an undo, an archive) the nearest one."""
+        if self.change_order_id is not None:
+            try:
+                return self.estimates.change_order(self.change_order_id)
+            except DomainError:  # its creation was undone: back to the estimate
+                self.change_order_id = None
+        if self.revision_id is not None:
+            try:
+                return self.estimates.document(self.revision_id)
+            except DomainError:
+                pass
+        if self.estimate_id is not None:  # the revision was undone: show the latest one
+            try:
+                self.revision_id = self.estimates.latest_revision_id(self.estimate_id)
+                return self.estimates.document(self.revision_id)
+            except DomainError:
+                pass
+        return None
+
     def refresh(self) -> bool:
-        """Re-read the document from the services; False when it is gone."""
+        """Re-read the document from the services; False when the estimate is gone."""
         try:
-            if self.change_order_id is not None:
-                document: PricedRecord = self.estimates.change_order(self.change_order_id)
-            elif self.revision_id is not None:
-                document = self.estimates.document(self.revision_id)
-            else:
-                return False
-        except (DomainError, WorkspaceError):
-            self.document = None
-            self.model.set_document(None, internal=True)
+            loaded = self._load()
+        except WorkspaceError:
+            loaded = None
+        if loaded is None:
+            self._show_nothing()
             return False
+        document: PricedRecord = loaded
+        if isinstance(document, EstimateDocument):
+            self.estimate_id = document.estimate_id
         self.document = document
         internal = self.internal.isChecked()
+        cursor = self._cursor()
         self.model.set_document(document, internal=internal)
+        self._restore_cursor(cursor)
         self.totals.show_document(document, internal=internal)
         self._show_header(document)
         self._show_details(document)
@@ -624,6 +684,48 @@ class EstimateEditor(QWidget):
         "cost": 100,
         "margin": 100,
     }
+
+    def _cursor(self) -> tuple[int, str, int] | None:
+        """Where the cursor is: (row id, column key, row number), to find it after a reset."""
+        index = self.grid.currentIndex()
+        if not index.isValid() or index.row() >= len(self.model.rows):
+            return None
+        return (
+            self.model.rows[index.row()].id,
+            self.model.columns[index.column()].key,
+            index.row(),
+        )
+
+    def _restore_cursor(self, cursor: tuple[int, str, int] | None) -> None:
+        if cursor is None or self.grid.currentIndex().isValid() or not self.model.rows:
+            return
+        row_id, key, number = cursor
+        row = next((i for i, r in enumerate(self.model.rows) if r.id == row_id), -1)
+        if row < 0:  # the row went (a delete, an undo): the one now in its place
+            row = min(number, len(self.model.rows) - 1)
+        column = max(self.model.column_of(key), 0)
+        self.grid.setCurrentIndex(self.model.index(row, column))
+
+    def _show_nothing(self) -> None:
+        """The estimate was archived or its creation undone: say so, offer nothing to edit."""
+        self.document = None
+        self.model.set_document(None, internal=True)
+        self.totals.show_document(None, internal=False)
+        self.title.setText(self.tr("This estimate is no longer here"))
+        self.subtitle.setText(
+            self.tr(
+                "It was archived or its creation was undone (Ctrl+Shift+Z "
+                "brings it back; archived estimates are in Deleted items)."
+            )
+        )
+        self.status.clear()
+        self.status.setStyleSheet("")
+        self.revisions.hide()
+        self.banner.hide()
+        for action in self._button_actions.values():
+            action.setVisible(False)
+        for action in self.actions_.values():
+            action.setEnabled(False)
 
     def _size_columns(self) -> None:
         if self._sized_for == len(self.model.columns):
@@ -681,7 +783,7 @@ class EstimateEditor(QWidget):
             "send": status == "draft",
             "revise": not is_order and latest and status in ("sent", "rejected"),
             "approve": status == "sent",
-            "reject": not is_order and status == "sent",
+            "reject": status == "sent",
             "compare": not is_order and len(getattr(document, "revisions", ())) > 1,
             "change_order": not is_order and approved,
             "back": is_order,
@@ -765,8 +867,9 @@ class EstimateEditor(QWidget):
             label.setVisible(visible)
 
     def _changed(self, kind: str) -> None:
-        if kind in ("estimate", "project", "workspace", "agency", "account") and self.document:
-            self.refresh()
+        watched = self.revision_id is not None or self.change_order_id is not None
+        if kind in ("estimate", "project", "workspace", "agency", "account") and watched:
+            self.refresh()  # also after the shown estimate vanished: a redo brings it back
         elif kind == "rate_card":
             self._rates = None
 
@@ -859,6 +962,8 @@ class EstimateEditor(QWidget):
         )
 
     def _changes_for(self, row: GridRow, key: str, value: Any) -> dict[str, Any]:
+        if isinstance(value, RateOption) and value.role == row.line.role:
+            return {}  # the same role again: its copied rates stay as they are
         if isinstance(value, RateOption):  # a role from the rate card brings its rates
             return {
                 "role": value.role,
@@ -1015,15 +1120,24 @@ class EstimateEditor(QWidget):
         rows = range(min(i.row() for i in indexes), max(i.row() for i in indexes) + 1)
         columns = range(min(i.column() for i in indexes), max(i.column() for i in indexes) + 1)
         selected = {(i.row(), i.column()) for i in indexes}
-        text = "\n".join(
-            "\t".join(
+        block = [
+            [
                 str(self.model.index(r, c).data() or "") if (r, c) in selected else ""
                 for c in columns
-            )
+            ]
             for r in rows
-        )
+        ]
+        text = write_tab_separated(block)
         QGuiApplication.clipboard().setText(text)
         return text
+
+    def _copy_text(self, row: int, column: int) -> str:
+        """A cell as a spreadsheet should receive it: no section arrow, plain digits grouping."""
+        grid_row = self.model.rows[row]
+        if grid_row.is_section and self.model.columns[column].key == "kind":
+            return ""
+        text = str(self.model.index(row, column).data() or "")
+        return text.replace("\u00a0", " ").replace("\u202f", " ")
 
     def paste_from_clipboard(self) -> None:
         self.paste_text(QGuiApplication.clipboard().text())
@@ -1039,7 +1153,7 @@ class EstimateEditor(QWidget):
         start = self.grid.currentIndex()
         if document is None or not document.editable or not start.isValid() or not text:
             return None
-        block = [line.split("\t") for line in text.replace("\r\n", "\n").rstrip("\n").split("\n")]
+        block = read_tab_separated(text)
         row = self.model.rows[start.row()]
         section = row.section
         targets = list(
@@ -1206,7 +1320,7 @@ class EstimateEditor(QWidget):
                     self.tr("Send change order"),
                     self.estimates,
                     self.change_order_id,
-                    approve=False,
+                    step="send",
                     values=(on,),
                 )
             )
@@ -1242,7 +1356,7 @@ class EstimateEditor(QWidget):
                     self.tr("Approve change order"),
                     self.estimates,
                     self.change_order_id,
-                    approve=True,
+                    step="approve",
                     values=(approved_by, approved_on, po),
                 )
             )
@@ -1259,27 +1373,42 @@ class EstimateEditor(QWidget):
 
     def record_rejection(self) -> None:
         document = self.document
-        if document is None or self.revision_id is None:
+        if document is None:
             return
         dialog = RejectionDialog(self, title=self.title.text(), sent_on=document.sent_on)
         if dialog.exec():
-            self.session.run(
-                DecisionCommand(
-                    self.tr("Record rejection"),
+            self.reject_with(*dialog.values())
+
+    def reject_with(self, rejected_on: date, reason: str) -> str | None:
+        if self.change_order_id is not None:
+            return self.session.run(
+                ChangeOrderStatusCommand(
+                    self.tr("Record rejection of the change order"),
                     self.estimates,
-                    self.revision_id,
-                    approve=False,
-                    values=dialog.values(),
+                    self.change_order_id,
+                    step="reject",
+                    values=(rejected_on, reason),
                 )
             )
+        assert self.revision_id is not None
+        return self.session.run(
+            DecisionCommand(
+                self.tr("Record rejection"),
+                self.estimates,
+                self.revision_id,
+                approve=False,
+                values=(rejected_on, reason),
+            )
+        )
 
     def compare_revisions(self) -> None:
         document = self.document
         if not isinstance(document, EstimateDocument) or len(document.revisions) < 2:
             return
         ids = [r.id for r in document.revisions]
-        new = document.revision_id
-        old = ids[ids.index(new) - 1] if ids.index(new) > 0 else ids[1]
+        at = ids.index(document.revision_id)
+        # this revision against the one before it (revision 1: against revision 2)
+        old, new = (ids[at - 1], ids[at]) if at > 0 else (ids[0], ids[1])
         dialog = RevisionDiffDialog(
             self.session.services,
             document.estimate_id,
