@@ -102,7 +102,7 @@ def test_add_and_delete_a_contact_with_undo(opened: MainWindow, qtbot) -> None: 
     # the new contact's name is open for typing
     _type_into_cell(qtbot, panel.table, "Wang Fang", replace=True)
     assert "Wang Fang" in [c.name for c in services.contacts.for_account(account_id)]
-    assert panel.count_label.text() == "4 contact(s)"
+    assert panel.count_label.text() == "4 contacts"
 
     new_id = next(c.id for c in services.contacts.for_account(account_id) if c.name == "Wang Fang")
     panel.table.setCurrentIndex(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QComboBox, QLineEdit
 
 from keyplan.services.estimate_records import LineDraft
 from keyplan.services.records import AccountDraft
@@ -275,3 +275,93 @@ def test_margin_below_the_floor_is_flagged(editor: EstimateEditor) -> None:
     editor.internal.setChecked(False)  # the client view hides cost and margin
     assert "margin" not in editor.totals.values and "cost" not in editor.totals.values
     assert editor.model.column_of("unit_cost") == -1
+
+
+def test_passing_through_the_role_cell_keeps_the_copied_rates(
+    editor: EstimateEditor, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    section = _document(editor).sections[0].id
+    line_id = editor.estimates.add_line(
+        section,
+        LineDraft(description="Design", role="Designer", unit_price=D(700000), unit_cost=D(1)),
+    )
+    editor.refresh()
+    _go(editor, line_id, "who")
+    editor.grid.edit(editor.grid.currentIndex())
+    combo = next(w for w in editor.grid.viewport().findChildren(QComboBox) if w.isVisible())
+    assert combo.currentText() == "Designer"
+    # leaving the cell untouched commits it, as Tab or a click elsewhere does
+    editor.grid.commitData(combo)
+    editor.grid.closeEditor(combo, QAbstractItemDelegate.EndEditHint.EditNextItem)
+    line = _document(editor).line(line_id)
+    assert (line.unit_price, line.unit_cost) == (D(700000), D(1))  # not today's card rate
+    assert editor.session.undo_stack.count() == 0
+
+
+def test_a_quoted_cell_from_excel_pastes_as_one_cell(editor: EstimateEditor) -> None:
+    section = _document(editor).sections[0].id
+    first = editor.estimates.add_line(section, LineDraft(description="Old"))
+    editor.refresh()
+    _go(editor, first, "description")
+    # Excel quotes a cell holding a line break (Alt+Enter) or a quote
+    assert editor.paste_text('"Design\nround 2"\tDesigner\t5\n"Say ""hi"""\t\t1\n') is None
+    lines = _document(editor).lines
+    assert [line.description for line in lines] == ["Design\nround 2", 'Say "hi"']
+    assert lines[0].quantity == D(5) and lines[0].role == "Designer"
+    # and copying it out quotes it again, so it lands in one spreadsheet cell
+    model = editor.model
+    editor.grid.selectionModel().select(
+        model.index(model.row_of_line(lines[0].id), model.column_of("description")),
+        editor.grid.selectionModel().SelectionFlag.ClearAndSelect,
+    )
+    assert editor.copy_selection() == '"Design\nround 2"'
+
+
+def test_a_new_third_party_row_pastes_its_supplier(editor: EstimateEditor) -> None:
+    editor.grid.setFocus()
+    editor.grid.setCurrentIndex(editor.model.index(0, editor.model.column_of("kind")))
+    assert editor.paste_text("Third party\tPrinting 500 flyers\tIn Nhanh Co.\t500\titem\n") is None
+    [line] = _document(editor).lines
+    assert (line.kind, line.supplier, line.role) == ("third_party", "In Nhanh Co.", "")
+
+
+def test_the_editor_follows_an_undone_revision_and_comes_back(editor: EstimateEditor) -> None:
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(section, LineDraft(description="Design", unit_price=D(100)))
+    editor.refresh()
+    editor.send_now(date.today())
+    second = editor.new_revision()
+    assert second is not None and _document(editor).revision == 2
+    editor.session.undo_stack.undo()  # the revision goes: the editor shows revision 1 again
+    document = _document(editor)
+    assert (document.revision, document.status) == (1, "sent")
+    assert editor.title.text().startswith(document.number)
+    assert editor.model.rowCount() == 2
+    editor.session.undo_stack.undo()  # unsend: the draft is editable again
+    assert _document(editor).status == "draft"
+    assert editor.model.flags(editor.model.index(1, 1)) & Qt.ItemFlag.ItemIsEditable
+    editor.session.undo_stack.redo()
+    editor.session.undo_stack.redo()  # the revision comes back: the picker offers it again
+    assert _document(editor).status == "superseded"
+    assert editor.revisions.count() == 2 and "Revision 2" in editor.revisions.itemText(1)
+
+
+def test_a_change_order_can_be_declined(editor: EstimateEditor) -> None:
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(section, LineDraft(description="Design", unit_price=D(100000)))
+    editor.refresh()
+    editor.send_now(date.today())
+    editor.approve_with("Lan", date.today(), "")
+    approved_total = _document(editor).totals.total
+    order = editor.create_change_order("Extra shoot day")
+    assert order is not None
+    co_section = editor.estimates.change_order(order).sections[0].id
+    editor.estimates.add_line(co_section, LineDraft(description="Shoot", unit_price=D(50000)))
+    editor.refresh()
+    editor.send_now(date.today())
+    assert editor.reject_with(date.today(), "No budget this quarter") is None
+    assert editor.estimates.change_order(order).status == "rejected"
+    editor.back_to_estimate()
+    assert _document(editor).contracted_total == approved_total
+    editor.session.undo_stack.undo()
+    assert editor.estimates.change_order(order).status == "sent"

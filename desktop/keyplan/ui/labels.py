@@ -67,3 +67,13 @@ def note_kind_labels() -> dict[str, str]:
         NoteKind.WORKED: _t("Learning: worked"),
         NoteKind.DID_NOT_WORK: _t("Learning: did not work"),
     }
+
+
+def count_text(count: int, one: str, many: str, context: str = "counts") -> str:
+    """'1 contact' / '4 contacts': both forms translatable; ``many`` holds %n.
+
+    (Qt's own %n plurals need compiled translations to drop the "(s)"; until the
+    .qm files exist, the two forms are chosen here.)
+    """
+    text = QCoreApplication.translate(context, one if count == 1 else many)
+    return text.replace("%n", f"{count:,}")

@@ -180,3 +180,32 @@ class RejectionDialog(_DecisionDialog):
         """(rejected on, reason)."""
         read = {name: field.read() for name, field in self.form.fields.items()}
         return read["rejected_on"], rules.clean_text(read["reason"], "rejection_reason")
+
+
+class SendDialog(_DecisionDialog):
+    """The day the revision went to the client (today by default, not before it was issued)."""
+
+    def __init__(
+        self, parent: QWidget | None = None, *, title: str, issued_on: date | None = None
+    ) -> None:
+        super().__init__(parent, self.tr("Mark as sent"), title)
+        self.context.setText(
+            self.tr(
+                "Once sent, this revision is read-only: later changes go into a new "
+                "revision (or, once approved, a change order)."
+            )
+        )
+        self.form.add_date("sent_on", self.tr("Sent on"))
+        today = date.today()
+        self.form.set_values({"sent_on": max(today, issued_on) if issued_on else today})
+        self.checks = {
+            "sent_on": self._date_check(
+                "sent_on", issued_on, self.tr("It cannot be sent before it was issued (%1).")
+            ),
+        }
+        self._watch_date("sent_on")
+        self.resize(440, self.sizeHint().height())
+
+    def value(self) -> date:
+        sent_on: date = self.form.fields["sent_on"].read()
+        return sent_on

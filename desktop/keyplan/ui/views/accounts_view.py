@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyplan.domain.accounts import countries
-from keyplan.ui.labels import health_labels, kind_labels, status_labels
+from keyplan.ui.labels import count_text, health_labels, kind_labels, status_labels
 from keyplan.ui.models.record_table_model import (
     RECORD_ID_ROLE,
     SORT_ROLE,
@@ -105,7 +105,7 @@ class AccountsView(QWidget):
         accounts = self.session.services.accounts.all()
         self.parent_names = {a.id: a.name for a in accounts}
         self.model.set_records(accounts)
-        self.count.setText(self.tr("%n account(s)", "", len(accounts)))
+        self.count.setText(count_text(len(accounts), "1 account", "%n accounts"))
         self.table.resizeColumnsToContents()
 
     def _changed(self, kind: str) -> None:

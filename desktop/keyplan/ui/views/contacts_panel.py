@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from keyplan.services.records import ContactDraft, ContactRecord
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
-from keyplan.ui.labels import buying_role_labels
+from keyplan.ui.labels import buying_role_labels, count_text
 from keyplan.ui.models.record_table_model import (
     RECORD_ID_ROLE,
     SORT_ROLE,
@@ -138,7 +138,7 @@ class ContactsPanel(QWidget):
         self.table.resizeColumnsToContents()
         for column in range(self.model.columnCount()):  # long titles must not eat the screen
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
-        self.count_label.setText(self.tr("%n contact(s)", "", len(contacts)))
+        self.count_label.setText(count_text(len(contacts), "1 contact", "%n contacts"))
         self._build_tree(contacts)
 
     def _build_tree(self, contacts: list[ContactRecord]) -> None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from keyplan.services.records import DeletedItem
 from keyplan.ui.commands import RestoreCommand
+from keyplan.ui.labels import count_text
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 
@@ -50,7 +51,9 @@ class DeletedView(QWidget):
                     "item_count",
                     self.tr("Includes"),
                     display=lambda i: (
-                        self.tr("%n account(s)", "", i.item_count) if i.kind == "account" else ""
+                        count_text(i.item_count, "1 account", "%n accounts")
+                        if i.kind == "account"
+                        else ""
                     ),
                 ),
             ],

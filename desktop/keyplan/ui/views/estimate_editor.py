@@ -51,7 +51,7 @@ from keyplan.services.estimate_records import (
 from keyplan.services.estimates import LineEdit
 from keyplan.services.workspace import WorkspaceError
 from keyplan.ui.commands import UpdateCommand
-from keyplan.ui.dialogs.decision_dialogs import ApprovalDialog, RejectionDialog
+from keyplan.ui.dialogs.decision_dialogs import ApprovalDialog, RejectionDialog, SendDialog
 from keyplan.ui.dialogs.revision_diff_dialog import RevisionDiffDialog
 from keyplan.ui.estimate_commands import (
     AddLineCommand,
@@ -68,7 +68,7 @@ from keyplan.ui.estimate_commands import (
     SendCommand,
 )
 from keyplan.ui.formatting import money_text, percent_text, read_decimal
-from keyplan.ui.labels import estimate_status_label
+from keyplan.ui.labels import count_text, estimate_status_label
 from keyplan.ui.models.estimate_grid_model import (
     EstimateGridModel,
     GridRow,
@@ -1051,7 +1051,9 @@ class EstimateEditor(QWidget):
             return
         ids = [r.line.id for r in rows if r.line is not None]
         self.session.run(
-            DeleteLinesCommand(self.tr("Delete %n line(s)", "", len(ids)), self.estimates, ids)
+            DeleteLinesCommand(
+                count_text(len(ids), "Delete 1 line", "Delete %n lines"), self.estimates, ids
+            )
         )
 
     def move_selected(self, step: int) -> None:
@@ -1178,7 +1180,7 @@ class EstimateEditor(QWidget):
             problems += self._service_problems(self.estimates.check_batch(edits))
         else:
             command = BatchCommand(
-                self.tr("Paste %n row(s)", "", len(block)), self.estimates, edits
+                count_text(len(block), "Paste 1 row", "Paste %n rows"), self.estimates, edits
             )
             error = self.session.run(command, inline=True)
             if error is None:
@@ -1211,6 +1213,7 @@ class EstimateEditor(QWidget):
     ) -> dict[str, Any]:
         """One pasted row as line changes; unreadable cells go to ``problems``."""
         changes: dict[str, Any] = {}
+        kind = line.kind if line is not None else self._pasted_kind(cells, first_column)
         for offset, cell in enumerate(cells):
             column = first_column + offset
             if column >= len(self.model.columns):
@@ -1233,6 +1236,8 @@ class EstimateEditor(QWidget):
             except ValidationError as exc:
                 problems.append((number, column, spec.title, exc.message))
                 continue
+            if spec.key == "who" and kind == LineKind.THIRD_PARTY:
+                field = "supplier"  # a new third-party row names its supplier there
             rate = next(
                 (
                     r
@@ -1251,6 +1256,16 @@ class EstimateEditor(QWidget):
             else:
                 changes[field] = value
         return changes
+
+    def _pasted_kind(self, cells: list[str], first_column: int) -> str:
+        """The kind a pasted new row asks for (its Kind cell), labour by default."""
+        offset = self.model.column_of("kind") - first_column
+        if 0 <= offset < len(cells) and cells[offset].strip():
+            try:
+                return str(parse_cell("kind", cells[offset], None)[1])
+            except ValidationError:
+                pass  # reported where the cell itself is read
+        return LineKind.LABOUR.value
 
     def _service_problems(
         self, problems: list[tuple[int, str, str]]
@@ -1294,24 +1309,14 @@ class EstimateEditor(QWidget):
     # -- workflow ----------------------------------------------------------------------------
 
     def mark_sent(self) -> None:
+        """Ask on which day it went out (today by default), then freeze it as sent."""
         document = self.document
         if document is None:
             return
-        what = (
-            self.tr("this change order")
-            if isinstance(document, ChangeOrderDocument)
-            else self.tr("revision %1").replace("%1", str(getattr(document, "revision", "")))
-        )
-        answer = QMessageBox.question(
-            self,
-            self.tr("Mark as sent"),
-            self.tr(
-                "Mark %1 as sent today? It becomes read-only; later changes go into a new "
-                "revision or change order."
-            ).replace("%1", what),
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.send_now(date.today())
+        issued = document.issued_on if isinstance(document, EstimateDocument) else None
+        dialog = SendDialog(self, title=self.title.text(), issued_on=issued)
+        if dialog.exec():
+            self.send_now(dialog.value())
 
     def send_now(self, on: date) -> str | None:
         if self.change_order_id is not None:

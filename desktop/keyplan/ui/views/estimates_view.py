@@ -55,7 +55,7 @@ from keyplan.services.estimates import EstimateRef, EstimateService
 from keyplan.ui.commands import DeleteCommand
 from keyplan.ui.dialogs.new_estimate_dialog import NewEstimateDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text
-from keyplan.ui.labels import estimate_status_labels
+from keyplan.ui.labels import count_text, estimate_status_labels
 from keyplan.ui.models.record_table_model import SORT_ROLE, Column, RecordTableModel
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
 from keyplan.ui.widgets.rag_badge import RAG_COLOURS, status_icon
@@ -566,7 +566,7 @@ class EstimatesView(QWidget):
 
     def _update_summary(self) -> None:
         rows = self.shown_rows()
-        self.count.setText(self.tr("%n estimate(s)", "", len(rows)))
+        self.count.setText(count_text(len(rows), "1 estimate", "%n estimates"))
         self.totals.setText(currency_totals_text(rows))
         self._update_buttons()
 
