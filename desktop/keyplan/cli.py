@@ -38,6 +38,7 @@ from keyplan.services.estimate_records import (
     EstimateSummary,
 )
 from keyplan.services.estimates import STATUSES
+from keyplan.services.exporting import ExportError, estimate_file_name, export_estimate_xlsx
 from keyplan.services.records import AccountRecord
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 
@@ -505,6 +506,20 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export_estimate(args: argparse.Namespace) -> int:
+    """Write an estimate revision as an Excel workbook for the client or for internal use."""
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        revision_id = services.estimates.find(args.number, args.revision)
+        output = args.output
+        if output.is_dir():  # a folder: the suggested file name inside it
+            output = output / estimate_file_name(services, revision_id, args.audience)
+        written = export_estimate_xlsx(
+            services, revision_id, args.audience, output, overwrite=args.force
+        )
+    _write(sys.stdout, str(written))
+    return EXIT_OK
+
+
 def _estimate_text(document: EstimateDocument, orders: Sequence[ChangeOrderDocument]) -> str:
     """The readable form of ``estimate``: header, lines by section, totals, internal figures."""
     currency = Currency.get(document.currency)
@@ -701,6 +716,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     estimate.add_argument("--json", action="store_true", help="print JSON (see docs/cli.md)")
     estimate.set_defaults(handler=_cmd_estimate)
+
+    export = commands.add_parser(
+        "export-estimate",
+        help="write an estimate as an Excel workbook (client or internal)",
+        description="Write one revision of an estimate (the latest by default) as an .xlsx "
+        "workbook with live formulas. The client workbook never contains costs, margins, "
+        "markups or internal notes.",
+    )
+    export.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    export.add_argument("number", metavar="NUMBER", help="the estimate number, e.g. KP-2026-0001")
+    export.add_argument("--revision", metavar="N", type=int, help="this revision, not the latest")
+    export.add_argument(
+        "--audience",
+        choices=("client", "internal"),
+        default="client",
+        help="who the workbook is for (default: client)",
+    )
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=Path,
+        required=True,
+        help="the .xlsx file to write, or a folder for the suggested file name",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace the file if it exists (default: refuse)"
+    )
+    export.set_defaults(handler=_cmd_export_estimate)
     return parser
 
 
@@ -719,7 +763,7 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (WorkspaceError, DomainError) as exc:
+    except (WorkspaceError, DomainError, ExportError) as exc:
         _error(str(exc))
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

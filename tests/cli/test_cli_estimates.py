@@ -573,3 +573,34 @@ def test_read_commands_leave_the_file_unchanged(
     run(capsys, "estimates", str(demo_path), "--json")
     run(capsys, "estimate", str(demo_path), rows[0]["number"], "--json")
     assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before
+
+
+def test_export_estimate_writes_client_and_internal_workbooks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "demo.keyplan"
+    assert main(["demo", str(path)]) == 0
+    capsys.readouterr()
+    number = "HLP-2026-0009"
+    client = tmp_path / "client.xlsx"
+    assert main(["export-estimate", str(path), number, "-o", str(client)]) == 0
+    assert capsys.readouterr().out.strip() == str(client)
+    assert (
+        main(["export-estimate", str(path), number, "--audience", "internal", "-o", str(tmp_path)])
+        == 0
+    )
+    internal = Path(capsys.readouterr().out.strip())
+    assert internal.parent == tmp_path and internal.name.endswith(" - INTERNAL.xlsx")
+    with WorkspaceServices.open(path, read_only=True) as services:
+        total = services.estimates.document(services.estimates.find(number)).totals.total
+    shown = load_workbook(client, data_only=True)
+    values = [c.value for row in shown.active.iter_rows() for c in row if c.value is not None]
+    assert any(isinstance(v, int | float) and Decimal(str(v)) == total for v in values)
+    assert "Margin summary" in load_workbook(internal).sheetnames
+    before = client.read_bytes()
+    assert main(["export-estimate", str(path), number, "-o", str(client)]) == 1  # never replaced
+    assert "already exists" in capsys.readouterr().err
+    assert client.read_bytes() == before
+    assert main(["export-estimate", str(path), number, "-o", str(client), "--force"]) == 0

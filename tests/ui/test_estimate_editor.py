@@ -365,3 +365,38 @@ def test_a_change_order_can_be_declined(editor: EstimateEditor) -> None:
     assert _document(editor).contracted_total == approved_total
     editor.session.undo_stack.undo()
     assert editor.estimates.change_order(order).status == "sent"
+
+
+def test_export_to_excel_from_the_editor(editor: EstimateEditor, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(section, LineDraft(description="Design", unit_price=D(100000)))
+    editor.refresh()
+    assert editor.buttons["export"].isVisibleTo(editor)
+    target = tmp_path / "out" / "client.xlsx"
+    target.parent.mkdir()
+    written = editor.export_excel("client", target)  # in a worker thread, behind a progress dialog
+    assert written == target and target.exists()
+    cached = load_workbook(target, data_only=True).active
+    numbers = {c.value for row in cached.iter_rows() for c in row if isinstance(c.value, int)}
+    assert int(_document(editor).totals.total) in numbers
+    errors: list[str] = []
+    editor.session.error.connect(errors.append)
+    assert editor.export_excel("client", tmp_path / "missing" / "x.xlsx") is None
+    assert errors and "missing" in errors[0]
+
+
+def test_work_runs_off_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from keyplan.ui.workers import run_with_progress
+
+    main_thread = threading.get_ident()
+    assert run_with_progress(None, "Working", threading.get_ident) != main_thread
+
+    def fails() -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        run_with_progress(None, "Working", fails)

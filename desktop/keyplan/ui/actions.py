@@ -34,6 +34,7 @@ def action_specs() -> list[ActionSpec]:
         ActionSpec("open_workspace", _t("&Open Workspace…"), (key.Open,), needs_workspace=False),
         ActionSpec("open_demo", _t("Open &Demo Workspace"), needs_workspace=False),
         ActionSpec("save_copy", _t("Save a &Copy…"), (key.SaveAs, "Ctrl+Shift+S")),
+        ActionSpec("export_estimate", _t("&Export Estimate to Excel…"), ("Ctrl+Shift+E",)),
         ActionSpec("close_workspace", _t("&Close Workspace"), (key.Close,)),
         ActionSpec(
             "quit",
@@ -68,6 +69,7 @@ MENUS: list[tuple[str, list[str]]] = [
             "open_demo",
             "-",
             "save_copy",
+            "export_estimate",
             "-",
             "close_workspace",
             "-",

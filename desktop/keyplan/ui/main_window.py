@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
                 "show_estimates": partial(self.show_page, "estimates"),
                 "show_rate_cards": partial(self.show_page, "rate_cards"),
                 "new_estimate": self.new_estimate,
+                "export_estimate": self.export_estimate,
                 "show_team": partial(self.show_page, "team"),
                 "show_agency": partial(self.show_page, "agency"),
                 "show_deleted": partial(self.show_page, "deleted"),
@@ -387,6 +388,15 @@ class MainWindow(QMainWindow):
         shown = self.current_account_id() is not None
         self.actions_["new_subaccount"].setEnabled(shown)
         self.actions_["delete_account"].setEnabled(shown)
+        editing = self.estimate_editor is not None and (
+            self.stack.currentWidget() is self.estimate_editor
+        )
+        self.actions_["export_estimate"].setEnabled(editing)
+
+    def export_estimate(self) -> None:
+        """File > Export: the estimate shown in the editor, as a workbook."""
+        if self.estimate_editor is not None and self.stack.currentWidget() is self.estimate_editor:
+            self.estimate_editor.export_excel()
 
     def show_page(self, name: str) -> None:
         page = self.pages.get(name)

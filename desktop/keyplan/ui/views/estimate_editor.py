@@ -12,15 +12,24 @@ import csv
 import io
 from datetime import date
 from functools import partial
+from pathlib import Path
 from typing import Any, ClassVar
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QDesktopServices,
+    QGuiApplication,
+    QKeyEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
@@ -39,8 +48,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyplan import APP_NAME, ORGANISATION
 from keyplan.domain.errors import DomainError, ValidationError
 from keyplan.domain.estimates import DiscountMode, FeeBase, LineKind
+from keyplan.services import paths
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
     EstimateDocument,
@@ -49,6 +60,7 @@ from keyplan.services.estimate_records import (
     RateOption,
 )
 from keyplan.services.estimates import LineEdit
+from keyplan.services.exporting import ExportError, estimate_file_name, export_estimate_xlsx
 from keyplan.services.workspace import WorkspaceError
 from keyplan.ui.commands import UpdateCommand
 from keyplan.ui.dialogs.decision_dialogs import ApprovalDialog, RejectionDialog, SendDialog
@@ -80,6 +92,7 @@ from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.form import Form
 from keyplan.ui.widgets.rag_badge import STATUS_COLOURS
+from keyplan.ui.workers import CancelledError, remove_file, run_with_progress
 
 Index = QModelIndex | QPersistentModelIndex
 PASTE_PROBLEMS_SHOWN = 8
@@ -386,6 +399,7 @@ class EstimateEditor(QWidget):
         self._rates: list[RateOption] | None = None
         self._sized_for = 0
         self._totals_fitted = False
+        self.last_export: Path | None = None
 
         # header: number, revision, status, workflow
         self.title = QLabel()
@@ -416,6 +430,7 @@ class EstimateEditor(QWidget):
             ("approve", self.tr("Record approval…"), self.record_approval),
             ("reject", self.tr("Record rejection…"), self.record_rejection),
             ("compare", self.tr("Compare revisions…"), self.compare_revisions),
+            ("export", self.tr("Export to Excel…"), self.export_excel),
             ("change_order", self.tr("New change order…"), self.new_change_order),
             ("back", self.tr("Back to the estimate"), self.back_to_estimate),
         ):
@@ -787,6 +802,7 @@ class EstimateEditor(QWidget):
             "compare": not is_order and len(getattr(document, "revisions", ())) > 1,
             "change_order": not is_order and approved,
             "back": is_order,
+            "export": not is_order,
         }
         for name, action in self._button_actions.items():
             action.setVisible(show[name])  # in a toolbar, the action shows or hides it
@@ -1442,6 +1458,73 @@ class EstimateEditor(QWidget):
             self.show_change_order(command.change_order_id)
             return command.change_order_id
         return None
+
+    def export_excel(self, audience: str | None = None, path: Path | None = None) -> Path | None:
+        """Write this revision as a workbook, for the client unless internal is chosen."""
+        document = self.document
+        if not isinstance(document, EstimateDocument):
+            return None
+        services = self.session.services
+        if audience is None:
+            audience = self._ask_audience()
+            if audience is None:
+                return None
+        if path is None:
+            settings = QSettings(ORGANISATION, APP_NAME)
+            folder = Path(str(settings.value("exports/folder", "")) or paths.default_folder())
+            suggested = folder / estimate_file_name(services, document.revision_id, audience)
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export to Excel"), str(suggested), self.tr("Excel workbook (*.xlsx)")
+            )
+            if not name:
+                return None
+            path = Path(name)  # the save dialog asked before replacing a file
+            settings.setValue("exports/folder", str(path.parent))
+        revision_id, chosen, target = document.revision_id, audience, path
+        try:
+            written: Path = run_with_progress(
+                self,
+                self.tr("Exporting %1…").replace("%1", target.name),
+                lambda: export_estimate_xlsx(services, revision_id, chosen, target, overwrite=True),
+                undo_if_cancelled=remove_file,
+            )
+        except CancelledError:
+            return None
+        except (ExportError, DomainError, WorkspaceError) as exc:
+            self.session.error.emit(str(exc))
+            return None
+        self.last_export = written
+        self._offer_open_folder(written)
+        return written
+
+    def _ask_audience(self) -> str | None:
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Export to Excel"))
+        box.setText(self.tr("Who is the workbook for?"))
+        box.setInformativeText(
+            self.tr("The client workbook never contains costs, markups, margins or internal notes.")
+        )
+        client = box.addButton(self.tr("The client"), QMessageBox.ButtonRole.AcceptRole)
+        internal = box.addButton(
+            self.tr("Internal (with costs and margin)"), QMessageBox.ButtonRole.AcceptRole
+        )
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(client)
+        box.exec()
+        clicked = box.clickedButton()
+        return "client" if clicked is client else "internal" if clicked is internal else None
+
+    def _offer_open_folder(self, written: Path) -> None:
+        if QGuiApplication.platformName() == "offscreen":
+            return  # tests and headless runs: no dialog to click
+        box = QMessageBox(self)
+        box.setWindowTitle(self.tr("Exported"))
+        box.setText(self.tr("Saved %1").replace("%1", written.name))
+        folder = box.addButton(self.tr("Open folder"), QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+        if box.clickedButton() is folder:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(written.parent)))
 
     def _revision_picked(self, index: int) -> None:
         revision_id = self.revisions.itemData(index)
