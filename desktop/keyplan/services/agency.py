@@ -18,7 +18,6 @@ from keyplan.services.base import Cleaner, EntityService
 from keyplan.services.records import (
     AgencyProfileRecord,
     Change,
-    DeletedItem,
     TeamMemberRecord,
 )
 from keyplan.store.models import AgencyProfile, TeamMember
@@ -149,6 +148,7 @@ class AgencyService:
 class TeamService(EntityService[TeamMember]):
     model = TeamMember
     label = "team member"
+    deleted_kind = "team_member"
     cleaners: ClassVar[Mapping[str, Cleaner]] = {
         "name": rules.clean_name,
         "role": partial(rules.clean_line, field="role"),
@@ -173,26 +173,6 @@ class TeamService(EntityService[TeamMember]):
             session.add(row)
             session.flush()
             return row.id
-
-    def deleted_items(self) -> list[DeletedItem]:
-        with self.workspace.reading() as session:
-            rows = session.scalars(
-                select(TeamMember)
-                .where(TeamMember.deleted_at.is_not(None))
-                .order_by(TeamMember.deleted_at.desc())
-            ).all()
-            return [
-                DeletedItem(
-                    deletion_id=row.deletion_id or "",
-                    kind="team_member",
-                    name=row.name,
-                    account_name="",
-                    deleted_at=row.deleted_at,
-                    entity_id=row.id,
-                )
-                for row in rows
-                if row.deleted_at is not None
-            ]
 
     def purge(self, member_id: int) -> None:
         with self.workspace.transaction() as session:

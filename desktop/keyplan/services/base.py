@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from keyplan.domain.errors import NotFoundError, ValidationError
-from keyplan.services.records import Change
-from keyplan.store.models import Base
+from keyplan.services.records import Change, DeletedItem
+from keyplan.store.models import Account, Base
 from keyplan.store.types import utc_now
 from keyplan.store.workspace import Workspace
 
@@ -26,6 +26,8 @@ class EntityService(Generic[ModelT]):
 
     model: type[ModelT]
     label: ClassVar[str] = "item"
+    #: the kind a deletion of this table shows under in Deleted items
+    deleted_kind: ClassVar[str] = ""
     #: field -> function that validates and normalises a value for it
     cleaners: ClassVar[Mapping[str, Cleaner]] = {}
 
@@ -113,3 +115,33 @@ class EntityService(Generic[ModelT]):
     def check(self, name: str, value: Any) -> None:
         """Validate one field's value without saving it (live validation as you type)."""
         self._clean({name: value})
+
+    def deleted_name(self, row: Any) -> str:
+        """How a deleted row is named in Deleted items."""
+        return str(row.name)
+
+    def deleted_items(self) -> list[DeletedItem]:
+        """Every deletion of this table, newest first; rows of a deleted account are left
+        out (they come back with their account)."""
+        model: Any = self.model
+        query = select(model).where(model.deleted_at.is_not(None))
+        has_account = hasattr(model, "account_id")
+        with self.workspace.reading() as session:
+            if has_account:
+                query = (
+                    select(model, Account.name)
+                    .join(Account, Account.id == model.account_id)
+                    .where(model.deleted_at.is_not(None), Account.deleted_at.is_(None))
+                )
+            rows = session.execute(query.order_by(model.deleted_at.desc())).all()
+            return [
+                DeletedItem(
+                    deletion_id=row[0].deletion_id or "",
+                    kind=self.deleted_kind,
+                    name=self.deleted_name(row[0]),
+                    account_name=row[1] if has_account else "",
+                    deleted_at=row[0].deleted_at,
+                    entity_id=row[0].id,
+                )
+                for row in rows
+            ]

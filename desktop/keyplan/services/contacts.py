@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
 from keyplan.services.base import Cleaner, EntityService
-from keyplan.services.records import Change, ContactDraft, ContactRecord, DeletedItem
+from keyplan.services.records import Change, ContactDraft, ContactRecord
 from keyplan.store.models import Account, Contact
 
 
@@ -26,6 +26,7 @@ def _reports_to(value: int | None) -> int | None:
 class ContactService(EntityService[Contact]):
     model = Contact
     label = "contact"
+    deleted_kind = "contact"
     cleaners: ClassVar[Mapping[str, Cleaner]] = {
         "name": rules.clean_name,
         "title": partial(rules.clean_line, field="title"),
@@ -119,24 +120,3 @@ class ContactService(EntityService[Contact]):
         """Remove a just-created contact for good (undo of create)."""
         with self.workspace.transaction() as session:
             session.delete(self._get(session, contact_id, deleted_ok=True))
-
-    def deleted_items(self) -> list[DeletedItem]:
-        with self.workspace.reading() as session:
-            rows = session.execute(
-                select(Contact, Account.name)
-                .join(Account, Account.id == Contact.account_id)
-                .where(Contact.deleted_at.is_not(None), Account.deleted_at.is_(None))
-                .order_by(Contact.deleted_at.desc())
-            ).all()
-            return [
-                DeletedItem(
-                    deletion_id=row.deletion_id or "",
-                    kind="contact",
-                    name=row.name,
-                    account_name=account_name,
-                    deleted_at=row.deleted_at,
-                    entity_id=row.id,
-                )
-                for row, account_name in rows
-                if row.deleted_at is not None
-            ]

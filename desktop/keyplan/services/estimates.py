@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -52,6 +52,7 @@ from keyplan.store.types import utc_now
 from keyplan.store.workspace import Workspace
 
 Container = EstimateRevision | ChangeOrder
+RowT = TypeVar("RowT")
 STATUSES = ("draft", "sent", "approved", "rejected", "superseded")
 MONEY_FIELDS = ("unit_price", "unit_cost")
 PERCENT_FIELDS = ("markup_percent", "discount_percent", "tax_rate")
@@ -194,39 +195,26 @@ class EstimateService:
     # -- loading helpers -------------------------------------------------------------------
 
     @staticmethod
-    def _estimate(session: Session, estimate_id: int) -> Estimate:
-        row = session.get(Estimate, estimate_id)
-        if row is None or row.deleted_at is not None:
-            raise NotFoundError(f"No estimate with id {estimate_id}.")
+    def _fetch(session: Session, model: type[RowT], row_id: int, what: str) -> RowT:
+        row = session.get(model, row_id)
+        if row is None or getattr(row, "deleted_at", None) is not None:
+            raise NotFoundError(f"No {what} with id {row_id}.")
         return row
 
-    @staticmethod
-    def _revision(session: Session, revision_id: int) -> EstimateRevision:
-        row = session.get(EstimateRevision, revision_id)
-        if row is None:
-            raise NotFoundError(f"No estimate revision with id {revision_id}.")
-        return row
+    def _estimate(self, session: Session, estimate_id: int) -> Estimate:
+        return self._fetch(session, Estimate, estimate_id, "estimate")
 
-    @staticmethod
-    def _change_order(session: Session, change_order_id: int) -> ChangeOrder:
-        row = session.get(ChangeOrder, change_order_id)
-        if row is None:
-            raise NotFoundError(f"No change order with id {change_order_id}.")
-        return row
+    def _revision(self, session: Session, revision_id: int) -> EstimateRevision:
+        return self._fetch(session, EstimateRevision, revision_id, "estimate revision")
 
-    @staticmethod
-    def _section(session: Session, section_id: int) -> EstimateSection:
-        row = session.get(EstimateSection, section_id)
-        if row is None:
-            raise NotFoundError(f"No section with id {section_id}.")
-        return row
+    def _change_order(self, session: Session, change_order_id: int) -> ChangeOrder:
+        return self._fetch(session, ChangeOrder, change_order_id, "change order")
 
-    @staticmethod
-    def _line(session: Session, line_id: int) -> EstimateLine:
-        row = session.get(EstimateLine, line_id)
-        if row is None:
-            raise NotFoundError(f"No estimate line with id {line_id}.")
-        return row
+    def _section(self, session: Session, section_id: int) -> EstimateSection:
+        return self._fetch(session, EstimateSection, section_id, "section")
+
+    def _line(self, session: Session, line_id: int) -> EstimateLine:
+        return self._fetch(session, EstimateLine, line_id, "estimate line")
 
     def _container(self, session: Session, section: EstimateSection) -> Container:
         if section.revision_id is not None:

@@ -6,14 +6,14 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import date
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from sqlalchemy import select
 
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
 from keyplan.services.base import Cleaner, EntityService
-from keyplan.services.records import DeletedItem, NoteDraft, NoteRecord
+from keyplan.services.records import NoteDraft, NoteRecord
 from keyplan.store.models import Account, Note
 
 
@@ -28,6 +28,7 @@ def _note_date(value: date) -> date:
 class NoteService(EntityService[Note]):
     model = Note
     label = "note"
+    deleted_kind = "note"
     cleaners: ClassVar[Mapping[str, Cleaner]] = {
         "title": partial(rules.clean_name, field="title"),
         "noted_on": _note_date,
@@ -67,23 +68,5 @@ class NoteService(EntityService[Note]):
         with self.workspace.transaction() as session:
             session.delete(self._get(session, note_id, deleted_ok=True))
 
-    def deleted_items(self) -> list[DeletedItem]:
-        with self.workspace.reading() as session:
-            rows = session.execute(
-                select(Note, Account.name)
-                .join(Account, Account.id == Note.account_id)
-                .where(Note.deleted_at.is_not(None), Account.deleted_at.is_(None))
-                .order_by(Note.deleted_at.desc())
-            ).all()
-            return [
-                DeletedItem(
-                    deletion_id=row.deletion_id or "",
-                    kind="note",
-                    name=row.title,
-                    account_name=account_name,
-                    deleted_at=row.deleted_at,
-                    entity_id=row.id,
-                )
-                for row, account_name in rows
-                if row.deleted_at is not None
-            ]
+    def deleted_name(self, row: Any) -> str:
+        return str(row.title)

@@ -16,7 +16,6 @@ from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
 from keyplan.services.base import Cleaner, EntityService
 from keyplan.services.estimate_records import ProjectDraft, ProjectRecord
-from keyplan.services.records import DeletedItem
 from keyplan.store.models import Account, Project
 
 
@@ -42,6 +41,7 @@ def _optional_date(field: str) -> Cleaner:
 class ProjectService(EntityService[Project]):
     model = Project
     label = "project"
+    deleted_kind = "project"
     cleaners: ClassVar[Mapping[str, Cleaner]] = {
         "name": rules.clean_name,
         "code": partial(rules.clean_line, field="code", max_length=40),
@@ -98,27 +98,6 @@ class ProjectService(EntityService[Project]):
         start, end = values.get("start_date"), values.get("end_date")
         if isinstance(start, date) and isinstance(end, date) and end < start:
             raise ValidationError("end_date", "The project cannot end before it starts.")
-
-    def deleted_items(self) -> list[DeletedItem]:
-        with self.workspace.reading() as session:
-            rows = session.execute(
-                select(Project, Account.name)
-                .join(Account, Account.id == Project.account_id)
-                .where(Project.deleted_at.is_not(None), Account.deleted_at.is_(None))
-                .order_by(Project.deleted_at.desc())
-            ).all()
-            return [
-                DeletedItem(
-                    deletion_id=row.deletion_id or "",
-                    kind="project",
-                    name=row.name,
-                    account_name=account_name,
-                    deleted_at=row.deleted_at,
-                    entity_id=row.id,
-                )
-                for row, account_name in rows
-                if row.deleted_at is not None
-            ]
 
     def purge(self, project_id: int) -> None:
         with self.workspace.transaction() as session:

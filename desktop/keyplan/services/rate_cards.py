@@ -19,7 +19,7 @@ from keyplan.domain.errors import NotFoundError, ValidationError
 from keyplan.domain.money import Currency
 from keyplan.services.base import Cleaner, EntityService
 from keyplan.services.estimate_records import RateCardRecord, RateOption, RateRecord
-from keyplan.services.records import Change, DeletedItem
+from keyplan.services.records import Change
 from keyplan.store.models import Account, Rate, RateCard
 
 RATE_UNITS = ("hour", "day")
@@ -58,6 +58,7 @@ def _valid_from(value: date) -> date:
 class RateCardService(EntityService[RateCard]):
     model = RateCard
     label = "rate card"
+    deleted_kind = "rate_card"
     cleaners: ClassVar[Mapping[str, Cleaner]] = {
         "name": rules.clean_name,
         "currency": rules.clean_currency,
@@ -100,26 +101,6 @@ class RateCardService(EntityService[RateCard]):
                 "currency", "This card has rates in its currency: make a new card instead."
             )
         return cleaned
-
-    def deleted_items(self) -> list[DeletedItem]:
-        with self.workspace.reading() as session:
-            rows = session.scalars(
-                select(RateCard)
-                .where(RateCard.deleted_at.is_not(None))
-                .order_by(RateCard.deleted_at.desc())
-            ).all()
-            return [
-                DeletedItem(
-                    deletion_id=row.deletion_id or "",
-                    kind="rate_card",
-                    name=f"{row.name} ({row.currency})",
-                    account_name="",
-                    deleted_at=row.deleted_at,
-                    entity_id=row.id,
-                )
-                for row in rows
-                if row.deleted_at is not None
-            ]
 
     def purge(self, card_id: int) -> None:
         with self.workspace.transaction() as session:
@@ -273,3 +254,6 @@ class RateCardService(EntityService[RateCard]):
                 ),
                 key=lambda option: option.role.casefold(),
             )
+
+    def deleted_name(self, row: Any) -> str:
+        return f"{row.name} ({row.currency})"
