@@ -30,6 +30,7 @@ from keyplan import __version__
 from keyplan.domain.errors import DomainError, NotFoundError
 from keyplan.domain.estimates import Adjustments, DiscountMode, FeeBase, Totals
 from keyplan.domain.money import Currency, round_half_up
+from keyplan.services import estimate_import, rate_import
 from keyplan.services.demo import create_demo_workspace
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
@@ -520,6 +521,75 @@ def _cmd_export_estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_import_estimate(args: argparse.Namespace) -> int:
+    """Read a client-edited workbook: print the changes; with --apply, make the revision."""
+    with WorkspaceServices.open(args.path, read_only=not args.apply) as services:
+        revision_id = services.estimates.find(args.number, args.revision)
+        document = services.estimates.document(revision_id)
+        edits = estimate_import.read_client_workbook(args.file, document)
+        plan = estimate_import.plan_round_trip(services, revision_id, edits)
+        if plan.is_empty:
+            _write(sys.stdout, "The workbook changes nothing.")
+            return EXIT_OK
+        for line in plan.preview:
+            _write(sys.stdout, f"  {line}")
+        if not args.apply:
+            _write(sys.stdout, "Nothing changed yet: add --apply to make these a new revision.")
+            return EXIT_OK
+        new_id = estimate_import.apply_round_trip(services, revision_id, plan)
+        diff = services.estimates.diff(revision_id, new_id)
+        new = services.estimates.document(new_id)
+    currency = Currency.get(new.currency)
+    _write(
+        sys.stdout,
+        f"{new.number} revision {new.revision} (draft): total "
+        f"{_money(diff.old_total, currency)} -> {_money(diff.new_total, currency)} "
+        f"({'+' if diff.total_delta >= 0 else ''}{_money(diff.total_delta, currency)})",
+    )
+    return EXIT_OK
+
+
+def _cmd_import_rates(args: argparse.Namespace) -> int:
+    """Import a rate card table (xlsx or csv) into a card: all rows, or none."""
+    with WorkspaceServices.open(args.path) as services:
+        cards = services.rate_cards.cards()
+        if args.card:
+            card = next(
+                (
+                    c
+                    for c in cards
+                    if str(c.id) == args.card or c.name.casefold() == args.card.casefold()
+                ),
+                None,
+            )
+            if card is None:
+                raise DomainError(f"No rate card '{args.card}' (see the Rate cards page).")
+        else:
+            currency = services.agency.get().default_currency
+            card = next((c for c in cards if c.account_id is None and c.currency == currency), None)
+            if card is None:
+                raise DomainError(
+                    f"There is no agency rate card in {currency}: name one with --card."
+                )
+        table = rate_import.read_rate_table(args.file)
+        rows = rate_import.build_rates(
+            table, rate_import.guess_mapping(table.headers), card.currency, args.locale
+        )
+        preview = rate_import.preview_import(services, card.id, rows)
+        for line in preview:
+            money = f"{line.bill} / {line.cost} {card.currency} per {line.unit}"
+            _write(sys.stdout, f"{line.action:6}  {line.role}  {money}  from {line.valid_from}")
+        if args.dry_run:
+            return EXIT_OK
+        result = rate_import.apply_import(services, card.id, rows)
+    _write(
+        sys.stdout,
+        f"{card.name}: {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged",
+    )
+    return EXIT_OK
+
+
 def _estimate_text(document: EstimateDocument, orders: Sequence[ChangeOrderDocument]) -> str:
     """The readable form of ``estimate``: header, lines by section, totals, internal figures."""
     currency = Currency.get(document.currency)
@@ -745,6 +815,51 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace the file if it exists (default: refuse)"
     )
     export.set_defaults(handler=_cmd_export_estimate)
+
+    rates = commands.add_parser(
+        "import-rates",
+        help="import a rate card from an .xlsx or .csv table",
+        description="Import roles with bill and cost rates into a rate card. Columns are "
+        "recognised by their titles (role, unit, bill rate, cost rate, valid from). Every row "
+        "is checked first: one bad cell and nothing is imported; the message names the sheet, "
+        "row and column.",
+    )
+    rates.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    rates.add_argument("file", metavar="FILE", type=Path, help="the .xlsx or .csv table")
+    rates.add_argument(
+        "--card",
+        metavar="ID_OR_NAME",
+        help="the rate card (default: the agency card in the default currency)",
+    )
+    rates.add_argument(
+        "--locale",
+        default="en_US",
+        help="how numbers typed as text are written, e.g. de_DE for 1.234,50 (default en_US)",
+    )
+    rates.add_argument(
+        "--dry-run", action="store_true", help="show what would change, change nothing"
+    )
+    rates.set_defaults(handler=_cmd_import_rates)
+
+    round_trip = commands.add_parser(
+        "import-estimate",
+        help="read back a workbook the client edited; --apply makes it a new revision",
+        description="Compare a client workbook exported by Keyplan (changed quantities or "
+        "prices, deleted or added lines) with the estimate and print the changes. With "
+        "--apply they become the next draft revision. A workbook that is not this estimate's, "
+        "or that holds formulas or unreadable numbers where values are expected, is refused "
+        "with the sheet, row and column, and nothing changes.",
+    )
+    round_trip.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    round_trip.add_argument("number", metavar="NUMBER", help="the estimate number")
+    round_trip.add_argument("file", metavar="FILE", type=Path, help="the edited .xlsx")
+    round_trip.add_argument(
+        "--revision", metavar="N", type=int, help="the revision it was exported from"
+    )
+    round_trip.add_argument(
+        "--apply", action="store_true", help="create the new revision (default: only show)"
+    )
+    round_trip.set_defaults(handler=_cmd_import_estimate)
     return parser
 
 
@@ -763,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (WorkspaceError, DomainError, ExportError) as exc:
+    except (WorkspaceError, DomainError, ExportError, rate_import.RateImportError) as exc:
         _error(str(exc))
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -10,10 +10,12 @@ functions.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Literal, overload
 
 from keyplan.domain.errors import ValidationError
+from keyplan.domain.money import Currency
 from keyplan.exports.documents import (
     AgencyHeader,
     ClientEstimateDocument,
@@ -24,8 +26,10 @@ from keyplan.exports.documents import (
     internal_estimate_document,
 )
 from keyplan.exports.files import ExportError, ExportExistsError, atomic_write, safe_file_name
+from keyplan.exports.tables import CellValue, TableColumn, TableDocument, TableRow
 from keyplan.exports.xlsx import write_estimate_workbook
-from keyplan.services.estimate_records import EstimateDocument
+from keyplan.exports.xlsx.table import write_table_workbook
+from keyplan.services.estimate_records import EstimateDocument, EstimateFilter
 from keyplan.services.workspace import WorkspaceServices
 
 # ExportError and ExportExistsError are re-exported: the UI and the CLI catch what the
@@ -158,3 +162,111 @@ def export_estimate_xlsx(
         write_estimate_workbook(document, temp)
 
     return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+# -- list workbooks: the estimates list and a rate card ----------------------------------------
+
+
+def estimates_list_document(
+    services: WorkspaceServices, filters: EstimateFilter | None = None, *, subtitle: str = ""
+) -> TableDocument:
+    """The estimates list as the Estimates page shows it (latest revision of each)."""
+    rows = []
+    for summary in services.estimates.summaries(filters):
+        totals = summary.totals
+        rows.append(
+            TableRow(
+                (
+                    summary.number,
+                    f"R{summary.revision}",
+                    summary.title,
+                    summary.account_name,
+                    summary.project_name,
+                    summary.status,
+                    summary.currency,
+                    totals.subtotal,
+                    totals.tax,
+                    totals.total,
+                    summary.contracted_total,
+                    summary.issued_on,
+                    summary.valid_until,
+                ),
+                Currency.get(summary.currency).minor_units,
+            )
+        )
+    columns = (
+        TableColumn("Number", width=16),
+        TableColumn("Rev.", width=6),
+        TableColumn("Title", width=40),
+        TableColumn("Account", width=28),
+        TableColumn("Project", width=24),
+        TableColumn("Status", width=11),
+        TableColumn("Currency", width=9),
+        TableColumn("Subtotal", "money"),
+        TableColumn("Tax", "money"),
+        TableColumn("Total", "money", 16),
+        TableColumn("Contracted", "money", 16),
+        TableColumn("Issued", "date", 12),
+        TableColumn("Valid until", "date", 12),
+    )
+    return TableDocument(
+        agency_name=services.agency.get().name,
+        sheet_name="Estimates",
+        title="Estimates",
+        subtitle=subtitle or f"{len(rows)} estimates",
+        columns=columns,
+        rows=tuple(rows),
+        currency_column=6,
+        total_column=9,
+    )
+
+
+def rate_card_document(
+    services: WorkspaceServices, card_id: int, audience: Audience
+) -> TableDocument:
+    """A rate card: roles with bill rates; the internal one adds cost rates and margin."""
+    _check_audience(audience)
+    card = next((c for c in services.rate_cards.cards() if c.id == card_id), None)
+    if card is None:
+        raise ExportError("That rate card does not exist any more.")
+    minor = Currency.get(card.currency).minor_units
+    internal = audience == "internal"
+    columns = [
+        TableColumn("Role", width=30),
+        TableColumn("Unit", width=8),
+        TableColumn(f"Rate ({card.currency})", "money", 16),
+        TableColumn("Valid from", "date", 12),
+    ]
+    if internal:
+        columns += [
+            TableColumn(f"Cost ({card.currency})", "money", 16),
+            TableColumn("Margin %", "percent", 10),
+        ]
+    rows = []
+    for rate in services.rate_cards.rates(card_id):
+        cells: list[CellValue] = [rate.role, rate.unit, rate.bill_rate, rate.valid_from]
+        if internal:
+            margin = (
+                ((rate.bill_rate - rate.cost_rate) / rate.bill_rate * 100).quantize(Decimal("0.01"))
+                if rate.bill_rate
+                else None
+            )
+            cells += [rate.cost_rate, margin]
+        rows.append(TableRow(tuple(cells), minor))
+    owner = f"{card.account_name} — " if card.account_name else ""
+    return TableDocument(
+        agency_name=services.agency.get().name,
+        sheet_name="Rate card",
+        title=f"{owner}{card.name}",
+        subtitle=f"Rates in {card.currency}",
+        columns=tuple(columns),
+        rows=tuple(rows),
+        internal=internal,
+    )
+
+
+def export_table_xlsx(document: TableDocument, path: Path, *, overwrite: bool = False) -> Path:
+    """Write a list workbook atomically; an existing file is kept unless ``overwrite``."""
+    return atomic_write(
+        Path(path), lambda temp: write_table_workbook(document, temp), overwrite=overwrite
+    )
