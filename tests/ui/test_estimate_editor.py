@@ -400,3 +400,33 @@ def test_work_runs_off_the_gui_thread(qtbot) -> None:  # type: ignore[no-untyped
 
     with pytest.raises(ValueError, match="boom"):
         run_with_progress(None, "Working", fails)
+
+
+def test_a_client_edited_workbook_becomes_the_next_revision(
+    editor: EstimateEditor, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    section = _document(editor).sections[0].id
+    editor.estimates.add_line(
+        section, LineDraft(description="Design", quantity=D(10), unit_price=D(100000))
+    )
+    editor.refresh()
+    editor.send_now(date.today())
+    exported = editor.export_excel("client", tmp_path / "sent.xlsx")
+    assert exported is not None
+    book = load_workbook(exported)
+    sheet = book["Estimate"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet[f"D{r}"].value == 10)
+    sheet[f"D{row}"].value = 12  # the client wants two more days
+    book.save(exported)
+    old = _document(editor)
+    new_id = editor.import_client_workbook(exported, confirm=False)
+    assert new_id is not None
+    new = _document(editor)
+    assert (new.revision, new.status, new.lines[0].quantity) == (2, "draft", D(12))
+    assert editor.estimates.diff(old.revision_id, new_id).total_delta == (
+        new.totals.total - old.totals.total
+    )
+    editor.session.undo_stack.undo()  # the imported revision goes again
+    assert editor.estimates.document(old.revision_id).status == "sent"

@@ -345,3 +345,41 @@ def test_changing_a_rate_never_changes_an_existing_estimate(view: RateCardsView,
     assert services.rate_cards.rates(card_id)[0].bill_rate == Decimal("150.00")
     [line] = services.estimates.document(ref.revision_id).lines
     assert line.unit_price == Decimal("100.00") and line.amount == Decimal("1000.00")
+
+
+def test_import_a_rate_table_then_undo(view: RateCardsView, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    card_id = _new_card(qtbot, view, "Imported", "USD")
+    view.select_card(card_id)
+    table = tmp_path / "rates.csv"
+    table.write_text(
+        "Role,Unit,Bill rate,Cost rate,Valid from\n"
+        "Designer,hour,150,70,2026-01-01\n"
+        "Producer,day,900.50,400,2026-01-01\n",
+        encoding="utf-8",
+    )
+    assert view.import_rates_file(table, confirm=False) == 2
+    rates = view.session.services.rate_cards.rates(card_id)
+    assert [(r.role, r.unit, str(r.bill_rate)) for r in rates] == [
+        ("Designer", "hour", "150.00"),
+        ("Producer", "day", "900.50"),
+    ]
+    view.session.undo_stack.undo()  # the whole import goes at once
+    assert view.session.services.rate_cards.rates(card_id) == []
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Role,Unit,Bill rate,Cost rate,Valid from\nX,week,1,1,2026-01-01\n")
+    errors: list[str] = []
+    view.session.error.connect(errors.append)
+    assert view.import_rates_file(bad, confirm=False) is None
+    assert "week" in errors[0] and view.session.services.rate_cards.rates(card_id) == []
+
+
+def test_export_the_card_for_the_client(view: RateCardsView, qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl import load_workbook
+
+    card_id = _new_card(qtbot, view, "Client card", "USD")
+    view.select_card(card_id)
+    _add_role(qtbot, view, "Designer")
+    written = view.export_card("client", tmp_path / "card.xlsx")
+    assert written is not None
+    headers = [c.value for c in load_workbook(written).active[4]]
+    assert headers[:3] == ["Role", "Unit", "Rate (USD)"] and "Margin %" not in headers

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from keyplan.services import estimate_import
 from keyplan.services.estimate_records import LineDraft
 from keyplan.services.estimates import (
     BatchResult,
@@ -267,3 +268,30 @@ class ChangeOrderStatusCommand(EstimateCommand):
     def revert(self) -> None:
         back = "draft" if self.step == "send" else "sent"
         self.estimates.reset_change_order(self.change_order_id, back, token=self.token)
+
+
+class RoundTripCommand(EstimateCommand):
+    """A client-edited workbook made into the next draft revision; undo removes it."""
+
+    def __init__(
+        self,
+        text: str,
+        estimates: EstimateService,
+        services: Any,
+        revision_id: int,
+        plan: Any,
+        previous_status: str,
+    ) -> None:
+        super().__init__(text, estimates)
+        self.services, self.revision_id, self.plan = services, revision_id, plan
+        self.previous_status = previous_status
+        self.new_revision_id: int | None = None
+
+    def apply(self) -> None:
+        self.new_revision_id = estimate_import.apply_round_trip(
+            self.services, self.revision_id, self.plan
+        )
+
+    def revert(self) -> None:
+        assert self.new_revision_id is not None
+        self.estimates.unrevise(self.new_revision_id, self.previous_status)

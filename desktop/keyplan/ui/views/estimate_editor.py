@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 from keyplan import APP_NAME, ORGANISATION
 from keyplan.domain.errors import DomainError, ValidationError
 from keyplan.domain.estimates import DiscountMode, FeeBase, LineKind
-from keyplan.services import paths
+from keyplan.services import estimate_import, paths
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
     EstimateDocument,
@@ -77,6 +77,7 @@ from keyplan.ui.estimate_commands import (
     MoveLineCommand,
     MoveSectionCommand,
     ReviseCommand,
+    RoundTripCommand,
     SendCommand,
 )
 from keyplan.ui.formatting import money_text, percent_text, read_decimal
@@ -431,6 +432,7 @@ class EstimateEditor(QWidget):
             ("reject", self.tr("Record rejection…"), self.record_rejection),
             ("compare", self.tr("Compare revisions…"), self.compare_revisions),
             ("export", self.tr("Export to Excel…"), self.export_excel),
+            ("import", self.tr("Import client's workbook…"), self.import_client_workbook),
             ("change_order", self.tr("New change order…"), self.new_change_order),
             ("back", self.tr("Back to the estimate"), self.back_to_estimate),
         ):
@@ -803,6 +805,7 @@ class EstimateEditor(QWidget):
             "change_order": not is_order and approved,
             "back": is_order,
             "export": not is_order,
+            "import": not is_order and latest and status in ("sent", "rejected"),
         }
         for name, action in self._button_actions.items():
             action.setVisible(show[name])  # in a toolbar, the action shows or hides it
@@ -1496,6 +1499,57 @@ class EstimateEditor(QWidget):
         self.last_export = written
         self._offer_open_folder(written)
         return written
+
+    def import_client_workbook(
+        self, path: Path | None = None, *, confirm: bool = True
+    ) -> int | None:
+        """A workbook the client edited becomes the next draft revision, after review."""
+        document = self.document
+        if not isinstance(document, EstimateDocument):
+            return None
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import client's workbook"), "", self.tr("Excel workbook (*.xlsx)")
+            )
+            if not name:
+                return None
+            path = Path(name)
+        services = self.session.services
+        try:
+            edits = estimate_import.read_client_workbook(path, document)
+            plan = estimate_import.plan_round_trip(services, document.revision_id, edits)
+        except (DomainError, WorkspaceError) as exc:
+            self.session.error.emit(str(exc))
+            return None
+        if plan.is_empty:
+            self.session.error.emit(self.tr("The workbook changes nothing in this estimate."))
+            return None
+        if confirm:
+            box = QMessageBox(self)
+            box.setWindowTitle(self.tr("Import client's workbook"))
+            box.setText(
+                self.tr("The client changed %1 line(s). Make them revision %2?")
+                .replace("%1", str(len(plan.preview)))
+                .replace("%2", str(document.revision + 1))
+            )
+            box.setDetailedText("\n".join(plan.preview))
+            box.setStandardButtons(
+                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+            )
+            if box.exec() != QMessageBox.StandardButton.Ok:
+                return None
+        command = RoundTripCommand(
+            self.tr("Import client's workbook"),
+            self.estimates,
+            services,
+            document.revision_id,
+            plan,
+            document.status,
+        )
+        if self.session.run(command) is not None or command.new_revision_id is None:
+            return None
+        self.show_revision(command.new_revision_id)
+        return command.new_revision_id
 
     def _ask_audience(self) -> str | None:
         box = QMessageBox(self)

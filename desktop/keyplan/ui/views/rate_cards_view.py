@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
@@ -22,9 +23,11 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListView,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -32,14 +35,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from keyplan.domain.errors import ValidationError
+from keyplan.domain.errors import DomainError, ValidationError
 from keyplan.domain.money import round_half_up
+from keyplan.services import exporting, rate_import
 from keyplan.services.estimate_records import RateCardRecord, RateRecord
 from keyplan.services.rate_cards import RATE_UNITS, RateCardService
 from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, read_decimal
+from keyplan.ui.locale import ui_locale
 from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, Column, RecordTableModel
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
 from keyplan.ui.views.account_overview import currency_choices
@@ -369,6 +374,17 @@ class RateCardsView(QWidget):
         role_buttons.addStretch()
         role_buttons.addWidget(self.add_role_button)
         role_buttons.addWidget(self.delete_role_button)
+        self.import_button = QPushButton(self.tr("Import…"))
+        self.import_button.setObjectName("import_rates")
+        self.import_button.setToolTip(self.tr("Add or update roles from an .xlsx or .csv table"))
+        self.import_button.clicked.connect(lambda: self.import_rates_file())
+        self.export_button = QPushButton(self.tr("Export…"))
+        self.export_button.setObjectName("export_rates")
+        self.export_button.clicked.connect(lambda: self.export_card())
+        file_buttons = QHBoxLayout()  # a row of its own: the page stays narrow
+        file_buttons.addStretch()
+        file_buttons.addWidget(self.import_button)
+        file_buttons.addWidget(self.export_button)
         self.note = QLabel(
             self.tr(
                 "Estimate lines copy a rate when they are created: changing a rate here never "
@@ -381,6 +397,7 @@ class RateCardsView(QWidget):
         rates_layout = QVBoxLayout(rates_box)
         rates_layout.setContentsMargins(0, 0, 0, 0)
         rates_layout.addLayout(role_buttons)
+        rates_layout.addLayout(file_buttons)
         rates_layout.addWidget(self.card_scope)
         rates_layout.addWidget(self.table, 1)
         rates_layout.addWidget(self.note)
@@ -438,6 +455,94 @@ class RateCardsView(QWidget):
         row = self.cards_model.row_of(self.card_id) if self.card_id is not None else -1
         return self.cards_model.record(row) if row >= 0 else None
 
+    def import_rates_file(self, path: Path | None = None, *, confirm: bool = True) -> int | None:
+        """Add or update roles of the card from a table; all rows or none, undoable."""
+        card = self.current_card()
+        if card is None:
+            return None
+        services = self.session.services
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(
+                self, self.tr("Import rates"), "", self.tr("Rate tables (*.xlsx *.csv)")
+            )
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            table = rate_import.read_rate_table(path)
+            rows = rate_import.build_rates(
+                table, rate_import.guess_mapping(table.headers), card.currency, ui_locale()
+            )
+            preview = rate_import.preview_import(services, card.id, rows)
+        except (rate_import.RateImportError, DomainError) as exc:
+            self.session.error.emit(str(exc))
+            return None
+        if confirm:
+            counts = {
+                action: sum(p.action == action for p in preview)
+                for action in ("add", "update", "same")
+            }
+            box = QMessageBox(self)
+            box.setWindowTitle(self.tr("Import rates"))
+            box.setText(
+                self.tr("Into %1: %2 new, %3 changed, %4 the same. Import?")
+                .replace("%1", card.name)
+                .replace("%2", str(counts["add"]))
+                .replace("%3", str(counts["update"]))
+                .replace("%4", str(counts["same"]))
+            )
+            box.setDetailedText(
+                "\n".join(
+                    f"{p.action}: {p.role} {p.bill} / {p.cost} per {p.unit} from {p.valid_from}"
+                    for p in preview
+                )
+            )
+            box.setStandardButtons(
+                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
+            )
+            if box.exec() != QMessageBox.StandardButton.Ok:
+                return None
+        command = ImportRatesCommand(self.tr("Import rates"), services, card.id, rows)
+        if self.session.run(command) is not None:
+            return None
+        return len(rows)
+
+    def export_card(self, audience: str | None = None, path: Path | None = None) -> Path | None:
+        """The card as a workbook: for the client (bill rates) or internal (with costs)."""
+        card = self.current_card()
+        if card is None:
+            return None
+        if audience is None:
+            answer = QMessageBox.question(
+                self,
+                self.tr("Export rate card"),
+                self.tr("Include cost rates and margins (internal)? No: the client version."),
+                QMessageBox.StandardButton.Yes
+                | QMessageBox.StandardButton.No
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return None
+            audience = "internal" if answer == QMessageBox.StandardButton.Yes else "client"
+        if path is None:
+            suffix = " - INTERNAL" if audience == "internal" else ""
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export rate card"),
+                f"{card.name}{suffix}.xlsx",
+                self.tr("Excel workbook (*.xlsx)"),
+            )
+            if not name:
+                return None
+            path = Path(name)
+        try:
+            document = exporting.rate_card_document(self.session.services, card.id, audience)  # type: ignore[arg-type]
+            return exporting.export_table_xlsx(document, path, overwrite=True)
+        except exporting.ExportError as exc:
+            self.session.error.emit(str(exc))
+            return None
+
     def select_card(self, card_id: int) -> None:
         row = self.cards_model.row_of(card_id)
         if row >= 0:
@@ -448,6 +553,8 @@ class RateCardsView(QWidget):
         self.add_role_button.setEnabled(card is not None)
         self.delete_role_button.setEnabled(card is not None)
         self.delete_card_button.setEnabled(card is not None)
+        self.import_button.setEnabled(card is not None)
+        self.export_button.setEnabled(card is not None)
         if card is None:
             self.card_title.setText(self.tr("No rate card yet"))
             self.card_scope.setText(self.tr("Create one with “New card…”."))
@@ -578,3 +685,20 @@ class RateCardsView(QWidget):
                 row.id,
             )
         )
+
+
+class ImportRatesCommand(ServiceCommand):
+    """Rates imported from a table; undo takes the whole import back."""
+
+    kind = "rate_card"
+
+    def __init__(self, text: str, services: Any, card_id: int, rows: Any) -> None:
+        super().__init__(text)
+        self.services, self.card_id, self.rows = services, card_id, rows
+        self.result: Any = None
+
+    def apply(self) -> None:
+        self.result = rate_import.apply_import(self.services, self.card_id, self.rows)
+
+    def revert(self) -> None:
+        rate_import.revert_import(self.services, self.result)
