@@ -589,3 +589,19 @@ def test_reloads_on_changes_and_a_hidden_page_catches_up_when_shown(
     portfolio.session.changed.emit("contact")  # not shown here: ignored
     view.show()
     assert _row(view, portfolio.numbers["tokyo"]).title == "Tokyo pop-up store"
+
+
+def test_export_the_filtered_list(view: EstimatesView, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    view.currency_filter.setCurrentIndex(view.currency_filter.findData("JPY"))
+    shown = {row.number for row in view.shown_rows()}
+    written = view.export_list(tmp_path / "estimates.xlsx")
+    assert written is not None
+    sheet = load_workbook(written).active
+    numbers = {
+        sheet[f"A{r}"].value
+        for r in range(5, sheet.max_row + 1)
+        if str(sheet[f"A{r}"].value or "").count("-") >= 2
+    }
+    assert numbers == shown and shown  # exactly the estimates the filters show

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -50,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from keyplan.domain import estimates as calc
+from keyplan.services import exporting
 from keyplan.services.estimate_records import EstimateFilter, EstimateSummary
 from keyplan.services.estimates import EstimateRef, EstimateService
 from keyplan.ui.commands import DeleteCommand
@@ -415,6 +418,10 @@ class EstimatesView(QWidget):
             self.tr("Move the estimate to the archive; Undo brings it back.")
         )
         self.archive_button.clicked.connect(self.archive_current)
+        self.export_button = QPushButton(self.tr("Export list…"))
+        self.export_button.setObjectName("export_estimates")
+        self.export_button.setToolTip(self.tr("The estimates shown, as an Excel workbook"))
+        self.export_button.clicked.connect(lambda: self.export_list())
 
         self.count = QLabel()
         self.count.setObjectName("estimates_count")
@@ -453,6 +460,7 @@ class EstimatesView(QWidget):
         footer = QHBoxLayout()
         footer.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
         footer.addWidget(self.totals, 1)
+        footer.addWidget(self.export_button, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -649,6 +657,28 @@ class EstimatesView(QWidget):
         self.select_estimate(command.ref.estimate_id)
         self.open_estimate.emit(command.ref.revision_id)
         return command.ref
+
+    def export_list(self, path: Path | None = None) -> Path | None:
+        """The estimates the filters show (status, account, currency, dates) as a workbook."""
+        if path is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Export estimates"),
+                "Estimates.xlsx",
+                self.tr("Excel workbook (*.xlsx)"),
+            )
+            if not name:
+                return None
+            path = Path(name)  # the save dialog asked before replacing a file
+        services = self.session.services
+        document = exporting.estimates_list_document(
+            services, self.current_filter(), subtitle=self.count.text()
+        )
+        try:
+            return exporting.export_table_xlsx(document, path, overwrite=True)
+        except exporting.ExportError as exc:
+            self.session.error.emit(str(exc))
+            return None
 
     def archive_current(self) -> None:
         row = self.current_row()
