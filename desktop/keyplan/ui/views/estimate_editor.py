@@ -1549,6 +1549,15 @@ class EstimateEditor(QWidget):
         if self.session.run(command) is not None or command.new_revision_id is None:
             return None
         self.show_revision(command.new_revision_id)
+        if confirm:  # the new revision next to the one the client saw: keep it or Ctrl+Z
+            RevisionDiffDialog(
+                services,
+                document.estimate_id,
+                document.revision_id,
+                command.new_revision_id,
+                self,
+                internal=self.internal.isChecked(),
+            ).exec()
         return command.new_revision_id
 
     def _ask_audience(self) -> str | None:
