@@ -1353,29 +1353,39 @@ class EstimateService:
         on = _date(approved_on, "approved_on", optional=False)
         po = rules.clean_line(po_number, "approval_po", max_length=60)
         with self.workspace.transaction() as session:
-            revision = self._revision(session, revision_id)
-            if revision.status != "sent":
-                raise ValidationError("status", "Only a sent revision can be approved.")
-            self._not_before(
-                on, revision.sent_on, "approved_on", "Approval cannot come before sending."
-            )
-            revision.status = "approved"
-            revision.approved_by, revision.approved_on, revision.approval_po = by, on, po
+            self._record_approval(self._revision(session, revision_id), "revision", by, on, po)
         return self._issue_token("decision", revision_id)
 
     def reject(self, revision_id: int, rejected_on: date, reason: str = "") -> str:
         on = _date(rejected_on, "rejected_on", optional=False)
         with self.workspace.transaction() as session:
-            revision = self._revision(session, revision_id)
-            if revision.status != "sent":
-                raise ValidationError("status", "Only a sent revision can be rejected.")
-            self._not_before(
-                on, revision.sent_on, "rejected_on", "It cannot be rejected before it is sent."
-            )
-            revision.status = "rejected"
-            revision.rejected_on = on
-            revision.rejection_reason = rules.clean_text(reason, "rejection_reason")
+            self._record_rejection(self._revision(session, revision_id), "revision", on, reason)
         return self._issue_token("decision", revision_id)
+
+    def _record_approval(
+        self, container: Container, noun: str, by: str, on: date | None, po: str
+    ) -> None:
+        """The client's yes on a sent revision or change order (not dated before sending)."""
+        if container.status != "sent":
+            raise ValidationError("status", f"Only a sent {noun} can be approved.")
+        self._not_before(
+            on, container.sent_on, "approved_on", "Approval cannot come before sending."
+        )
+        container.status = "approved"
+        container.approved_by, container.approved_on, container.approval_po = by, on, po
+
+    def _record_rejection(
+        self, container: Container, noun: str, on: date | None, reason: str
+    ) -> None:
+        """The client's no on a sent revision or change order (not dated before sending)."""
+        if container.status != "sent":
+            raise ValidationError("status", f"Only a sent {noun} can be rejected.")
+        self._not_before(
+            on, container.sent_on, "rejected_on", "It cannot be rejected before it is sent."
+        )
+        container.status = "rejected"
+        container.rejected_on = on
+        container.rejection_reason = rules.clean_text(reason, "rejection_reason")
 
     def reopen_decision(self, revision_id: int, *, token: str) -> None:
         """Undo of ``approve`` or ``reject`` (with its token): back to sent, decision forgotten."""
@@ -1486,16 +1496,10 @@ class EstimateService:
     ) -> str:
         by = rules.clean_name(approved_by, "approved_by")
         on = _date(approved_on, "approved_on", optional=False)
+        po = rules.clean_line(po_number, "approval_po", max_length=60)
         with self.workspace.transaction() as session:
             order = self._change_order(session, change_order_id)
-            if order.status != "sent":
-                raise ValidationError("status", "Only a sent change order can be approved.")
-            self._not_before(
-                on, order.sent_on, "approved_on", "Approval cannot come before sending."
-            )
-            order.status = "approved"
-            order.approved_by, order.approved_on = by, on
-            order.approval_po = rules.clean_line(po_number, "approval_po", max_length=60)
+            self._record_approval(order, "change order", by, on, po)
         return self._issue_token("change_order_decided", change_order_id)
 
     def reject_change_order(self, change_order_id: int, rejected_on: date, reason: str = "") -> str:
@@ -1503,14 +1507,7 @@ class EstimateService:
         on = _date(rejected_on, "rejected_on", optional=False)
         with self.workspace.transaction() as session:
             order = self._change_order(session, change_order_id)
-            if order.status != "sent":
-                raise ValidationError("status", "Only a sent change order can be rejected.")
-            self._not_before(
-                on, order.sent_on, "rejected_on", "It cannot be rejected before it is sent."
-            )
-            order.status = "rejected"
-            order.rejected_on = on
-            order.rejection_reason = rules.clean_text(reason, "rejection_reason")
+            self._record_rejection(order, "change order", on, reason)
         return self._issue_token("change_order_decided", change_order_id)
 
     def reset_change_order(self, change_order_id: int, status: str, *, token: str) -> None:
