@@ -26,6 +26,7 @@ from keyplan.domain.estimates import (
     is_below_floor,
     line_amount,
     line_cost,
+    line_refs,
     third_party_price,
     validate_adjustments,
     validate_line,
@@ -953,3 +954,24 @@ def test_generated_documents_pass_validation(document: PricedDocument) -> None:
     for item in document.lines:
         validate_line(item, document.currency)
     validate_adjustments(document.adjustments, document.currency)
+
+
+def test_line_refs_count_sections_and_lines_from_one_in_document_order() -> None:
+    def line(key: str, section: str) -> Line:
+        return Line(key, section, LineKind.FIXED_FEE, key, D(1), "", D(1))
+
+    document = PricedDocument(
+        USD,
+        (Section("s-a", "A"), Section("s-b", "B"), Section("s-empty", "C")),
+        (line("x", "s-b"), line("y", "s-a"), line("z", "s-b")),
+    )
+    assert line_refs(document) == {"x": "2.1", "y": "1.1", "z": "2.2"}
+    assert line_refs(document, "CO1-") == {"x": "CO1-2.1", "y": "CO1-1.1", "z": "CO1-2.2"}
+
+
+@quick
+@given(documents())
+def test_line_refs_are_unique_and_cover_every_line(document: PricedDocument) -> None:
+    refs = line_refs(document)
+    assert set(refs) == {item.key for item in document.lines}
+    assert len(set(refs.values())) == len(refs)

@@ -136,6 +136,7 @@ __all__ = [
     "is_below_floor",
     "line_amount",
     "line_cost",
+    "line_refs",
     "third_party_price",
     "validate_adjustments",
     "validate_line",
@@ -436,6 +437,24 @@ def line_cost(line: Line, currency: Currency) -> Decimal:
     places = _currency(currency).minor_units
     with localcontext(_EXACT):
         return round_half_up(line.quantity * line.unit_cost, places)
+
+
+def line_refs(document: PricedDocument, prefix: str = "") -> dict[str, str]:
+    """The visible reference of each line, by line key: ``"2.3"`` is the third line of the
+    second section (sections and lines counted from 1 in document order).
+
+    The same numbers are printed on the workbooks and PDFs, so a client or a finance team can
+    name a line ("item 2.3") and an import can find it again. A revision never changes once
+    sent, so a reference names one line of that revision exactly. ``prefix`` marks a change
+    order's lines (``"CO1-"`` gives ``"CO1-1.2"``).
+    """
+    section_numbers = {section.key: number for number, section in enumerate(document.sections, 1)}
+    counters: dict[str, int] = {}
+    refs: dict[str, str] = {}
+    for line in document.lines:
+        counters[line.section_key] = counters.get(line.section_key, 0) + 1
+        refs[line.key] = f"{prefix}{section_numbers[line.section_key]}.{counters[line.section_key]}"
+    return refs
 
 
 def _percent_of(amount: Decimal, percent: Decimal, places: int) -> Decimal:
