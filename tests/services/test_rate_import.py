@@ -179,6 +179,16 @@ def test_the_user_mapping_wins(services: WorkspaceServices, card: int, tmp_path:
     assert [(r.role, r.bill_rate, r.cost_rate, r.row) for r in rows] == [("QA", 50, 20, 2)]
 
 
+def test_one_column_for_two_fields_is_refused() -> None:
+    table = RateTable("Rates", 1, ["Role", "Rate", "When"], [TableRow(2, ("QA", 50, JAN))])
+    mapping = {"role": 0, "unit": None, "bill_rate": 1, "cost_rate": 1, "valid_from": 2}
+    with pytest.raises(RateImportError) as caught:
+        build_rates(table, mapping, "USD", "en")
+    [problem] = caught.value.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Rates", 1, "B")
+    assert problem.message == "Column B is chosen for both the bill rate and the cost rate."
+
+
 # -- preview, apply, revert ----------------------------------------------------------------
 
 
@@ -413,7 +423,7 @@ def test_unmapped_required_column_and_no_rows() -> None:
     assert messages == [
         "Choose the column that holds the bill rate.",
         "Choose the column that holds the cost rate.",
-        "Choose the column that holds the valid from.",
+        "Choose the column that holds the valid-from date.",
     ]
     empty = RateTable("Rates", 1, HEADERS, [])
     with pytest.raises(RateImportError, match="no rates below"):

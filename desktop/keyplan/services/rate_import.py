@@ -76,7 +76,7 @@ FIELD_LABELS = {
     "unit": "unit",
     "bill_rate": "bill rate",
     "cost_rate": "cost rate",
-    "valid_from": "valid from",
+    "valid_from": "valid-from date",
 }
 
 _SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -388,6 +388,19 @@ def build_rates(
                 table.header_row, "", f"Choose the column that holds the {FIELD_LABELS[field]}."
             )
         columns[field] = index
+    used: dict[int, str] = {}
+    for field, index in columns.items():
+        if index is None:
+            continue
+        if index in used:
+            problems.add(
+                table.header_row,
+                column_letter(index),
+                f"Column {column_letter(index)} is chosen for both the "
+                f"{FIELD_LABELS[used[index]]} and the {FIELD_LABELS[field]}.",
+            )
+        else:
+            used[index] = field
     problems.raise_if_any()
     if not table.rows:
         problems.add(table.header_row, "", "There are no rates below the header row.")

@@ -43,6 +43,7 @@ from keyplan.services.rate_cards import RATE_UNITS, RateCardService
 from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.dialogs.base_dialog import BaseDialog
+from keyplan.ui.dialogs.rate_import_dialog import RateImportDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, read_decimal
 from keyplan.ui.locale import ui_locale
 from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, Column, RecordTableModel
@@ -456,7 +457,11 @@ class RateCardsView(QWidget):
         return self.cards_model.record(row) if row >= 0 else None
 
     def import_rates_file(self, path: Path | None = None, *, confirm: bool = True) -> int | None:
-        """Add or update roles of the card from a table; all rows or none, undoable."""
+        """Add or update roles of the card from a table; all rows or none, undoable.
+
+        With ``confirm`` the import dialog lets the user choose the columns and see what
+        each row will do; without it the columns are guessed from the headers.
+        """
         card = self.current_card()
         if card is None:
             return None
@@ -470,37 +475,23 @@ class RateCardsView(QWidget):
             path = Path(name)
         try:
             table = rate_import.read_rate_table(path)
-            rows = rate_import.build_rates(
-                table, rate_import.guess_mapping(table.headers), card.currency, ui_locale()
-            )
-            preview = rate_import.preview_import(services, card.id, rows)
-        except (rate_import.RateImportError, DomainError) as exc:
+        except rate_import.RateImportError as exc:
             self.session.error.emit(str(exc))
             return None
+        mapping = rate_import.guess_mapping(table.headers)
         if confirm:
-            counts = {
-                action: sum(p.action == action for p in preview)
-                for action in ("add", "update", "same")
-            }
-            box = QMessageBox(self)
-            box.setWindowTitle(self.tr("Import rates"))
-            box.setText(
-                self.tr("Into %1: %2 new, %3 changed, %4 the same. Import?")
-                .replace("%1", card.name)
-                .replace("%2", str(counts["add"]))
-                .replace("%3", str(counts["update"]))
-                .replace("%4", str(counts["same"]))
-            )
-            box.setDetailedText(
-                "\n".join(
-                    f"{p.action}: {p.role} {p.bill} / {p.cost} per {p.unit} from {p.valid_from}"
-                    for p in preview
-                )
-            )
-            box.setStandardButtons(
-                QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel
-            )
-            if box.exec() != QMessageBox.StandardButton.Ok:
+            dialog = RateImportDialog(services, card, path, table, self, mapping=mapping)
+            accepted = dialog.exec() == BaseDialog.DialogCode.Accepted
+            rows = dialog.rows
+            dialog.deleteLater()
+            if not accepted or not rows:
+                return None
+        else:
+            try:
+                rows = rate_import.build_rates(table, mapping, card.currency, ui_locale())
+                rate_import.preview_import(services, card.id, rows)  # refuses what apply would
+            except (rate_import.RateImportError, DomainError) as exc:
+                self.session.error.emit(str(exc))
                 return None
         command = ImportRatesCommand(self.tr("Import rates"), services, card.id, rows)
         if self.session.run(command) is not None:
