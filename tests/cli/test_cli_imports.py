@@ -84,3 +84,21 @@ def test_import_estimate_shows_then_applies_a_client_edit(
         assert (latest.revision, latest.status) == (2, "draft")
     assert main(["import-estimate", str(demo), "HLP-2026-0001", str(workbook)]) == 1
     assert "not HLP-2026-0001" in capsys.readouterr().err
+
+
+def test_import_estimate_refuses_an_unknown_line_reference_in_one_line(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = "HLP-2026-0006"
+    workbook = tmp_path / "client.xlsx"
+    assert main(["export-estimate", str(demo), number, "-o", str(workbook)]) == 0
+    book = load_workbook(workbook)
+    sheet = book["Estimate"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet[f"A{r}"].value == "1.1")
+    sheet[f"A{row}"].value = "9.9"
+    book.save(workbook)
+    capsys.readouterr()
+    assert main(["import-estimate", str(demo), number, str(workbook)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert f"sheet 'Estimate', row {row}, column A (No.): '9.9' is not a line of" in error

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from keyplan.domain.errors import ValidationError
-from keyplan.domain.estimates import LineKind
+from keyplan.domain.estimates import LineKind, compute_totals, line_refs
 from keyplan.exports import documents
 from keyplan.exports.documents import (
     AgencyHeader,
@@ -110,6 +110,11 @@ def test_every_demo_revision_maps_the_services_figures(
         assert client.agency.name == agency.name and client.agency.logo
         assert client.agency.paper_size == agency.paper_size
 
+        refs = line_refs(record.priced)
+        shown_refs = [line.ref for section in client.sections for line in section.lines]
+        assert shown_refs == [refs[line.key] for line in record.lines]  # "1.1", "1.2", "2.1"...
+        assert shown_refs == [line.ref for section in internal.sections for line in section.lines]
+
         totals = record.totals
         for shown in (client.totals, internal.totals):
             assert shown.subtotal == totals.subtotal
@@ -198,3 +203,21 @@ def test_a_header_in_another_currency_is_refused(
     )
     with pytest.raises(ValueError, match="header says"):
         client_estimate_document(AgencyHeader("A"), header, record.priced, record.totals)
+
+
+def test_a_change_order_numbers_its_lines_with_its_prefix(
+    demo: WorkspaceServices, demo_revision_ids: list[int]
+) -> None:
+    record = demo.estimates.document(demo_revision_ids[0])
+    client = build_estimate_document(demo, record.revision_id, "client")
+    priced = record.priced
+    again = client_estimate_document(
+        client.agency, client.header, priced, compute_totals(priced), ref_prefix="CO2-"
+    )
+    for section_number, (plain, prefixed) in enumerate(
+        zip(client.sections, again.sections, strict=True), start=1
+    ):
+        for number, (line, other) in enumerate(zip(plain.lines, prefixed.lines, strict=True), 1):
+            assert line.ref == f"{section_number}.{number}"
+            assert other.ref == f"CO2-{section_number}.{number}"
+            assert dataclasses.replace(other, ref=line.ref) == line

@@ -16,9 +16,13 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from keyplan.domain.estimates import Line, LineKind, PricedDocument, Section
+from keyplan.domain.estimates import Line, LineKind, PricedDocument, Section, compute_totals
 from keyplan.domain.money import Currency
-from keyplan.exports.documents import ClientEstimateDocument, InternalEstimateDocument
+from keyplan.exports.documents import (
+    ClientEstimateDocument,
+    InternalEstimateDocument,
+    client_estimate_document,
+)
 from keyplan.exports.files import ExportExistsError
 from keyplan.exports.xlsx.estimate import (
     ESTIMATE_SHEET,
@@ -247,6 +251,76 @@ def test_layout_header_freeze_and_widths(demo_exports: list[Any]) -> None:
         assert sheet[f"B{first_line}"].alignment.wrap_text
         assert sheet[f"B{first_line}"].font.name == "Noto Sans"
         assert sheet.sheet_view.showGridLines is False
+
+
+def test_every_line_shows_its_reference_in_both_audiences(demo_exports: list[Any]) -> None:
+    """No. holds "2.3" (text) on the third line of the second section; a section's title row
+    its number; subtotal and total rows nothing."""
+    seen = {"client": 0, "internal": 0}
+    for export in demo_exports:
+        sheet = load_workbook(export.path)[ESTIMATE_SHEET]
+        layout, document = export.layout, export.document
+        no = layout.columns["no"]
+        assert no == "A" and sheet[f"A{layout.header_row}"].value == "No."
+        for index, (section, rows) in enumerate(
+            zip(document.sections, layout.line_rows, strict=True), start=1
+        ):
+            title = sheet[f"A{layout.section_title_rows[index - 1]}"]
+            assert title.value == index and title.font.b
+            assert sheet[f"A{layout.section_subtotal_rows[index - 1]}"].value is None
+            for number, (line, row) in enumerate(zip(section.lines, rows, strict=True), start=1):
+                cell = sheet[f"A{row}"]
+                assert line.ref == f"{index}.{number}"
+                assert (cell.value, cell.data_type, cell.number_format) == (line.ref, "s", "@")
+                assert cell.font.i == line.optional
+                seen[export.audience] += 1
+        totals = [layout.subtotal_row, layout.net_row, layout.total_row, *layout.tax_rows.values()]
+        for row in (*totals, layout.discount_row, layout.contingency_row, layout.fee_row):
+            if row:
+                assert sheet[f"A{row}"].value is None, row
+        for row in range(layout.total_row, layout.last_row + 1):
+            assert sheet[f"A{row}"].value is None, row
+    assert seen["client"] == seen["internal"] >= 100
+
+
+def test_excel_is_told_the_references_are_text_on_purpose(demo_exports: list[Any]) -> None:
+    """Excel marks "1.2" stored as text with a warning triangle unless the sheet says it is
+    meant (``ignoredErrors``), which must stand in its place in the schema: after the header
+    and footer, before the logo's drawing."""
+    for export in demo_exports[:6]:
+        xml = xml_of(export.path)
+        ranges = [f"A{rows[0]}:A{rows[-1]}" for rows in export.layout.line_rows if rows]
+        element = (
+            f'<ignoredErrors><ignoredError sqref="{" ".join(ranges)}" '
+            'numberStoredAsText="1"/></ignoredErrors>'
+        )
+        assert xml.count("<ignoredErrors") == 1 and element in xml
+        assert xml.index("</headerFooter>") < xml.index(element) < xml.index("<drawing ")
+        assert xml.index(element) + len(element) == xml.index("<drawing ")
+
+
+def test_a_change_orders_prefixed_references_widen_the_column(shop: Shop, tmp_path: Path) -> None:
+    revision = shop.estimate("USD", [labour(f"Task {n}", "1", "10.00") for n in range(12)])
+    document = build_estimate_document(shop.services, revision, "client")
+    record = shop.services.estimates.document(revision)
+    prefixed = client_estimate_document(
+        document.agency,
+        document.header,
+        record.priced,
+        compute_totals(record.priced),
+        ref_prefix="CO12-",
+    )
+    path = tmp_path / "change-order.xlsx"
+    layout = write_estimate_workbook(prefixed, path)
+    sheet = load_workbook(path)[ESTIMATE_SHEET]
+    refs = [sheet[f"A{row}"].value for row in layout.line_rows[0]]
+    assert refs == [f"CO12-1.{n}" for n in range(1, 13)]
+    wide = sheet.column_dimensions["A"].width
+    assert wide >= len("CO12-1.12") + 1
+    plain, _ = shop.export(revision)
+    assert 5.5 <= load_workbook(plain)[ESTIMATE_SHEET].column_dimensions["A"].width < wide
+    xml = xml_of(plain)  # no logo in the shop: the element is the last of the sheet
+    assert xml.endswith('numberStoredAsText="1"/></ignoredErrors></worksheet>')
 
 
 def test_print_setup(demo_exports: list[Any]) -> None:

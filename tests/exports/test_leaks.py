@@ -87,9 +87,20 @@ def numbers_of(values: Iterable[Any]) -> set[Decimal]:
 
 
 def client_texts(document: ClientEstimateDocument) -> list[str]:
+    """The client's texts, taken out of what is searched; longest first.
+
+    Texts that are numbers (the line references "1.2", a unit "12") are left out: taken out of
+    everything they would cut pieces out of figures ("1181.25" -> "118 5"), hiding a leak. They
+    are allowed as a whole cell only (:func:`whole_cell_texts`).
+    """
     texts = {v for v in walk(document) if isinstance(v, str) and v.strip()}
     texts |= {line for t in list(texts) for line in t.splitlines() if line.strip()}
-    return sorted(texts, key=len, reverse=True)
+    return sorted((t for t in texts if not NUMBER.fullmatch(t.strip())), key=len, reverse=True)
+
+
+def whole_cell_texts(document: ClientEstimateDocument) -> set[str]:
+    """The client's texts that are numbers, such as the line references: allowed as a whole."""
+    return {v.strip() for v in walk(document) if isinstance(v, str) and NUMBER.fullmatch(v.strip())}
 
 
 def internal_figures(
@@ -140,6 +151,7 @@ def leaks(
     secret_numbers = internal_figures(internal, client)
     secret_strings = internal_strings(internal, client)
     allowed = client_texts(client)
+    whole = whole_cell_texts(client)
     logo = client.agency.logo
     problems: list[str] = []
     with zipfile.ZipFile(path) as package:
@@ -151,6 +163,8 @@ def leaks(
                 problems.append(f"{name}: an unexpected binary part")
                 continue
             for kind, text in xml_texts(data):
+                if kind == "t" and text.strip() in whole:
+                    continue  # a line reference "1.2" (a number in a cell would be a "v")
                 residue = text
                 for known in allowed:
                     residue = residue.replace(known, " ")

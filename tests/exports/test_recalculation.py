@@ -26,10 +26,12 @@ from keyplan.domain.estimates import (
     LineKind,
     PricedDocument,
     Section,
+    line_refs,
     third_party_price,
 )
 from keyplan.domain.money import Currency
-from keyplan.exports.xlsx.estimate import write_estimate_workbook
+from keyplan.exports.xlsx.estimate import ESTIMATE_SHEET, write_estimate_workbook
+from keyplan.services.estimate_import import plan_round_trip, read_client_workbook
 
 D = Decimal
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "KRW", "VND", "BHD", "KWD", "CNY", "RUB", "TWD"]
@@ -72,6 +74,49 @@ def test_every_demo_revision_recalculates_to_the_app_figures(
         assert figures.mismatches(workbook, expected) == [], where
         places = export.document.header.minor_units
         assert every_formula_cell_matches(export.path, output, places) == [], where
+        assert line_refs_shown(workbook, export.document, export.layout) == [], where
+
+
+def line_refs_shown(workbook: Any, document: Any, layout: Any) -> list[str]:
+    """The line references ("1.10") a workbook does not show as the exact text."""
+    sheet = workbook[ESTIMATE_SHEET]
+    no = layout.columns["no"]
+    return [
+        f"{no}{row}: {sheet[f'{no}{row}'].value!r}, the app says {line.ref!r}"
+        for section, rows in zip(document.sections, layout.line_rows, strict=True)
+        for line, row in zip(section.lines, rows, strict=True)
+        if sheet[f"{no}{row}"].value != line.ref
+    ]
+
+
+def test_a_client_workbook_saved_by_libreoffice_reads_back_by_reference(
+    demo: Any, demo_exports: list[Any], libreoffice: Any, figures: Any, tmp_path: Path
+) -> None:
+    """A client who opens and saves the workbook in LibreOffice keeps the references as text
+    ("1.10" does not become the number 1.1), so the round trip still matches every line by its
+    reference: nothing changed."""
+    usd = Currency.get("USD")
+    lines = tuple(
+        Line(f"l{n}", "s", LineKind.LABOUR, f"Task {n}", D(1), "hour", D("10.00"))
+        for n in range(12)
+    )
+    long_section, _ = figures.documents_for(PricedDocument(usd, (Section("s", "Work"),), lines))
+    long_path = tmp_path / "twelve-lines.xlsx"
+    long_layout = write_estimate_workbook(long_section, long_path)
+    chosen = [e for e in demo_exports if e.audience == "client"][:4]
+    outputs = libreoffice.recalculate([long_path, *(export.path for export in chosen)])
+    saved = load_workbook(outputs[long_path])
+    assert saved[ESTIMATE_SHEET][f"A{long_layout.line_rows[0][9]}"].value == "1.10"
+    assert line_refs_shown(saved, long_section, long_layout) == []
+    for export in chosen:
+        document = demo.estimates.document(export.revision_id)
+        edits = read_client_workbook(outputs[export.path], document)
+        assert edits.by_ref, export.path.name
+        assert [line.ref for s in edits.sections for line in s.lines] == list(
+            line_refs(document.priced).values()
+        )
+        plan = plan_round_trip(demo, export.revision_id, edits)
+        assert plan.is_empty, (export.path.name, plan.preview)
 
 
 # -- generated estimates ---------------------------------------------------------------------
@@ -180,6 +225,7 @@ def test_generated_estimates_recalculate_to_the_app_figures(
         workbook = load_workbook(outputs[path], data_only=True)
         problems = figures.mismatches(workbook, figures.expected(document, layout))
         problems += every_formula_cell_matches(path, outputs[path], document.header.minor_units)
+        problems += line_refs_shown(workbook, document, layout)
         if problems:
             failures.append((document, problems))
     assert not failures, failures[0]

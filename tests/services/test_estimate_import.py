@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -68,6 +69,45 @@ def row_of(ws: Any, description: str) -> int:
     return int(rows[0])
 
 
+def ref_row(ws: Any, ref: str) -> int:
+    """The row whose "No." is ``ref`` ("1.2")."""
+    rows = [cell.row for cell in ws["A"] if cell.value == ref]
+    assert len(rows) == 1, (ref, rows)
+    return int(rows[0])
+
+
+VALUE_COLUMNS = "ABCDEFGHJ"  # a line row's cells but the Amount formula (I), which is ignored
+
+
+def row_values(ws: Any, row: int) -> dict[str, Any]:
+    return {column: ws[f"{column}{row}"].value for column in VALUE_COLUMNS}
+
+
+def put_row(ws: Any, row: int, values: dict[str, Any]) -> None:
+    for column, value in values.items():
+        ws[f"{column}{row}"] = value
+
+
+def swap_rows(ws: Any, first: int, second: int) -> None:
+    """The client sorts two rows: every typed cell changes place."""
+    one, other = row_values(ws, first), row_values(ws, second)
+    put_row(ws, first, other)
+    put_row(ws, second, one)
+
+
+def as_exported_before_references(ws: Any) -> None:
+    """The "No." column as exports before the line references wrote it: the section's number
+    on its title row (as now), a line's number in its section (1, 2, ...) as a number.
+
+    Checked once against the exporter of that time (git 772fc98) on every demo estimate: with
+    this change the two workbooks have the same value, type and format in every cell.
+    """
+    for cell in ws["A"]:
+        if isinstance(cell.value, str) and re.fullmatch(r"\d+\.\d+", cell.value):
+            cell.value = int(cell.value.split(".")[1])
+            cell.number_format = "0"
+
+
 def state(services: WorkspaceServices, revision_id: int) -> Any:
     document = services.estimates.document(revision_id)
     return document, document.revisions
@@ -98,14 +138,23 @@ def client_edits(ws: Any) -> None:
         ws[f"{column}{new}"] = value
 
 
+@pytest.mark.parametrize("layout", ["references", "before references"])
 def test_the_client_edits_become_the_next_revision(
-    services: WorkspaceServices, tmp_path: Path
+    services: WorkspaceServices, tmp_path: Path, layout: str
 ) -> None:
+    """The same edits give the same revision, matched by reference or (in a workbook
+    exported before the references) by description and order."""
     revision_id = sent_estimate(services)
-    path = edit(export(services, revision_id, tmp_path), client_edits)
+    path = export(services, revision_id, tmp_path)
+    if layout == "before references":
+        path = edit(path, as_exported_before_references)
+        sheet = load_workbook(path)["Estimate"]
+        assert sheet[f"A{row_of(sheet, 'b')}"].value == 2  # line 2 of its section, a number
+    path = edit(path, client_edits)
     old = services.estimates.document(revision_id)
 
     edits = read_client_workbook(path, old)
+    assert edits.by_ref is (layout == "references")
     plan = plan_round_trip(services, revision_id, edits)
 
     assert [(u.description, dict(u.changes)) for u in plan.updates] == [
@@ -148,12 +197,18 @@ def test_the_client_edits_become_the_next_revision(
     ]
 
 
+@pytest.mark.parametrize("layout", ["references", "before references"])
 def test_an_unchanged_workbook_gives_an_empty_plan(
-    services: WorkspaceServices, tmp_path: Path
+    services: WorkspaceServices, tmp_path: Path, layout: str
 ) -> None:
     revision_id = sent_estimate(services)
     path = export(services, revision_id, tmp_path)
+    if layout == "before references":
+        path = edit(path, as_exported_before_references)
     edits = read_client_workbook(path, services.estimates.document(revision_id))
+    assert [line.ref for section in edits.sections for line in section.lines] == (
+        ["1.1", "1.2", "2.1"] if layout == "references" else ["", "", ""]
+    )
     plan = plan_round_trip(services, revision_id, edits)
     assert plan.is_empty and plan.preview == ()
     with pytest.raises(ValidationError, match="no changes"):
@@ -178,6 +233,165 @@ def test_a_changed_description_at_the_same_place_is_a_change(
         ("b", {"description": "b, revised"}),
     ]
     assert plan.additions == () and plan.deletions == ()
+
+
+# -- matching by reference ---------------------------------------------------------------------
+
+
+def test_reordered_rows_and_a_reworded_line_match_by_reference(
+    services: WorkspaceServices, tmp_path: Path
+) -> None:
+    revision_id = sent_estimate(services)
+    old = services.estimates.document(revision_id)
+    a, b = (line.key for line in old.sections[0].lines)
+
+    def reorder(ws: Any) -> None:
+        swap_rows(ws, ref_row(ws, "1.1"), ref_row(ws, "1.2"))  # b above a now
+        row = ref_row(ws, "1.1")
+        ws[f"B{row}"] = "a, reworded"  # nothing of a's old row text is left to match by
+        ws[f"D{row}"] = 11
+
+    path = edit(export(services, revision_id, tmp_path), reorder)
+    edits = read_client_workbook(path, old)
+    assert edits.by_ref
+    plan = plan_round_trip(services, revision_id, edits)
+
+    assert [(u.line_key, dict(u.changes)) for u in plan.updates] == [
+        (a, {"description": "a, reworded", "quantity": D(11)})
+    ]
+    assert plan.additions == () and plan.deletions == ()
+    assert [(m.line_key, m.from_section) for m in plan.moves] == [(b, "")]
+    assert plan.preview[0].startswith("Design: line 'b' (row ")
+    assert plan.preview[0].endswith("moved to place 1")
+
+    new_id = apply_round_trip(services, revision_id, plan)
+    design = services.estimates.document(new_id).sections[0]
+    assert [(line.key, line.description, line.quantity) for line in design.lines] == [
+        (b, "b", D(1)),
+        (a, "a, reworded", D(11)),
+    ]
+    diff = services.estimates.diff(revision_id, new_id)
+    assert [(change.status, sorted(change.fields)) for change in diff.lines] == [
+        ("changed", ["description", "quantity"])
+    ]
+
+
+def test_a_row_moved_to_another_section_moves_its_line(
+    services: WorkspaceServices, tmp_path: Path
+) -> None:
+    """Moved into another section, removed (its reference is on no row), added (no reference)."""
+    revision_id = sent_estimate(services)
+    old = services.estimates.document(revision_id)
+    keys = {line.description: line.key for line in old.lines}
+
+    def rearrange(ws: Any) -> None:
+        c = ref_row(ws, "2.1")
+        moved = row_values(ws, c)
+        ws.delete_rows(c)
+        build_end = row_of(ws, "Subtotal Build")
+        ws.insert_rows(build_end)
+        put_row(ws, build_end, {"B": "e: courier", "C": "Expense", "D": 1, "F": 25})
+        b = ref_row(ws, "1.2")
+        ws.insert_rows(b + 1)
+        put_row(ws, b + 1, moved)  # c, with its reference 2.1, below b in Design
+        ws.delete_rows(ref_row(ws, "1.1"))  # a is gone
+
+    path = edit(export(services, revision_id, tmp_path), rearrange)
+    plan = plan_round_trip(services, revision_id, read_client_workbook(path, old))
+
+    assert plan.updates == ()
+    assert [(d.line_key, d.section_name) for d in plan.deletions] == [(keys["a"], "Design")]
+    assert [(a.section_name, a.draft.description) for a in plan.additions] == [
+        ("Build", "e: courier")
+    ]
+    assert [(m.line_key, m.section_name, m.from_section) for m in plan.moves] == [
+        (keys["c"], "Design", "Build")
+    ]
+    assert any(line.endswith("moved here from Build") for line in plan.preview)
+
+    new_id = apply_round_trip(services, revision_id, plan)
+    new = services.estimates.document(new_id)
+    assert {s.name: [(x.key, x.description) for x in s.lines] for s in new.sections} == {
+        "Design": [(keys["b"], "b"), (keys["c"], "c")],
+        "Build": [(new.sections[1].lines[0].key, "e: courier")],
+    }
+    assert new.sections[1].lines[0].key not in keys.values()
+    statuses = {
+        change.description: change.status for change in diff_lines(services, revision_id, new_id)
+    }
+    assert statuses == {"a": "removed", "c": "changed", "e: courier": "added"}
+
+
+def diff_lines(services: WorkspaceServices, old_id: int, new_id: int) -> list[Any]:
+    return list(services.estimates.diff(old_id, new_id).lines)
+
+
+def test_a_copied_row_without_its_reference_is_a_new_line(
+    services: WorkspaceServices, tmp_path: Path
+) -> None:
+    revision_id = sent_estimate(services)
+
+    def copy(ws: Any) -> None:
+        b = ref_row(ws, "1.2")
+        values = row_values(ws, b)
+        ws.insert_rows(b + 1)
+        put_row(ws, b + 1, values | {"A": None})
+
+    path = edit(export(services, revision_id, tmp_path), copy)
+    plan = plan_round_trip(
+        services, revision_id, read_client_workbook(path, services.estimates.document(revision_id))
+    )
+    assert plan.updates == () and plan.deletions == () and plan.moves == ()
+    assert [(a.section_name, a.position, a.draft.description) for a in plan.additions] == [
+        ("Design", 2, "b")
+    ]
+
+
+def test_a_reference_on_two_rows_is_refused(services: WorkspaceServices, tmp_path: Path) -> None:
+    revision_id = sent_estimate(services)
+
+    def copy(ws: Any) -> None:  # a copied row keeps the reference of the line it copies
+        b = ref_row(ws, "1.2")
+        values = row_values(ws, b)
+        ws.insert_rows(b + 1)
+        put_row(ws, b + 1, values)
+
+    path = edit(export(services, revision_id, tmp_path), copy)
+    rows = [c.row for c in load_workbook(path)["Estimate"]["A"] if c.value == "1.2"]
+    [problem] = refused(services, revision_id, path).problems
+    assert (problem.sheet, problem.row, problem.column) == ("Estimate", rows[1], "A (No.)")
+    assert f"line 1.2 is on row {rows[0]} too" in problem.message
+    assert "leave No. empty" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("9.9", "'9.9' is not a line of"),
+        ("CO1-2.1", "'CO1-2.1' is not a line of"),
+        ("3", "'3' is not a line of"),
+        (2.1, "the number 2.1 where the line's reference is expected"),
+        ("=A1", "a formula (=A1) where the line's reference is expected"),
+    ],
+)
+def test_a_reference_the_revision_does_not_have_is_refused(
+    services: WorkspaceServices, tmp_path: Path, typed: Any, message: str
+) -> None:
+    revision_id = sent_estimate(services)
+
+    def retype(ws: Any) -> None:
+        ws[f"A{ref_row(ws, '2.1')}"] = typed
+
+    path = edit(export(services, revision_id, tmp_path), retype)
+    row = row_of(load_workbook(path)["Estimate"], "c")
+    error = refused(services, revision_id, path)
+    [problem] = error.problems
+    assert (problem.sheet, problem.row, problem.column) == ("Estimate", row, "A (No.)")
+    assert message in problem.message
+    number = services.estimates.document(revision_id).number
+    assert f"sheet 'Estimate', row {row}, column A (No.)" in str(error)
+    if isinstance(typed, str) and not typed.startswith("="):
+        assert f"not a line of {number} rev 1" in problem.message
 
 
 def test_a_draft_revision_is_edited_directly(services: WorkspaceServices, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QComboBox, QLineEdit
 
+from keyplan.domain.estimates import line_refs
 from keyplan.services.estimate_records import LineDraft
 from keyplan.services.records import AccountDraft
 from keyplan.services.workspace import WorkspaceServices
@@ -430,3 +431,21 @@ def test_a_client_edited_workbook_becomes_the_next_revision(
     )
     editor.session.undo_stack.undo()  # the imported revision goes again
     assert editor.estimates.document(old.revision_id).status == "sent"
+
+
+def test_row_headers_number_lines_as_the_workbook_does(editor: EstimateEditor) -> None:
+    first = _document(editor).sections[0].id
+    for text in ("One", "Two"):
+        editor.estimates.add_line(first, LineDraft(description=text))
+    second = editor.estimates.add_section("Production", revision_id=editor.revision_id)
+    editor.estimates.add_line(second, LineDraft(description="Three"))
+    editor.refresh()
+    headers = [
+        editor.model.headerData(row, Qt.Orientation.Vertical, Qt.ItemDataRole.DisplayRole)
+        for row in range(editor.model.rowCount())
+    ]
+    assert headers == ["1", "1.1", "1.2", "2", "2.1"]
+    # the same numbers as the line references of the exports and the actuals import
+    document = _document(editor)
+    refs = line_refs(document.priced)
+    assert [refs[line.key] for line in document.lines] == ["1.1", "1.2", "2.1"]

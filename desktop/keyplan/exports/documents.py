@@ -12,6 +12,11 @@ domain's :class:`~keyplan.domain.estimates.Totals` and never recompute them. Per
 as the domain holds them (``Decimal('7.5')`` is 7.5 %); renderers divide by 100 where a format
 needs a fraction. Amounts carry the currency's minor units (``Decimal('0.00')`` for USD).
 
+Every line carries its visible reference (``ref``, ``"2.3"``: the third line of the second
+section), numbered by :func:`keyplan.domain.estimates.line_refs`, the one numbering the exports
+print and the round-trip import matches lines by; a change order's lines get a prefix
+(``ref_prefix="CO1-"`` gives ``"CO1-2.3"``).
+
 Only plain values live inside: ``str``, ``int``, ``bool``, ``bytes``, ``Decimal``, ``date`` and
 the domain's enums, so a document can cross threads (exports run in a worker).
 """
@@ -32,6 +37,7 @@ from keyplan.domain.estimates import (
     LineKind,
     PricedDocument,
     Totals,
+    line_refs,
 )
 from keyplan.domain.money import round_half_up
 
@@ -104,6 +110,7 @@ class ClientLine:
     """One line as the client sees it. Percentages in percent (``Decimal('10')`` is 10 %)."""
 
     number: int  # 1, 2, ... within its section
+    ref: str  # "2.3": section 2, line 3 (domain.estimates.line_refs); "CO1-2.3" in a change order
     kind: LineKind
     kind_label: str
     description: str
@@ -180,6 +187,7 @@ class InternalLine:
     """A line with the internal fields: the :class:`ClientLine` fields plus cost and margin."""
 
     number: int
+    ref: str
     kind: LineKind
     kind_label: str
     description: str
@@ -249,9 +257,10 @@ def _lines_by_section(priced: PricedDocument) -> dict[str, list[Line]]:
     return grouped
 
 
-def _client_line(number: int, line: Line, totals: Totals) -> ClientLine:
+def _client_line(number: int, ref: str, line: Line, totals: Totals) -> ClientLine:
     return ClientLine(
         number=number,
+        ref=ref,
         kind=line.kind,
         kind_label=KIND_LABELS[line.kind],
         description=line.description,
@@ -290,19 +299,26 @@ def _client_totals(priced: PricedDocument, totals: Totals) -> ClientTotals:
 
 
 def client_estimate_document(
-    agency: AgencyHeader, header: EstimateHeader, priced: PricedDocument, totals: Totals
+    agency: AgencyHeader,
+    header: EstimateHeader,
+    priced: PricedDocument,
+    totals: Totals,
+    *,
+    ref_prefix: str = "",
 ) -> ClientEstimateDocument:
     """The client document of ``priced``, with the figures ``totals`` holds for it.
 
     ``totals`` must be ``compute_totals(priced)`` (the services pass the pair they priced).
+    ``ref_prefix`` goes before every line reference: ``"CO1-"`` for change order 1.
     """
     _check(header, priced, totals)
     grouped = _lines_by_section(priced)
+    refs = line_refs(priced, ref_prefix)
     sections = tuple(
         ClientSection(
             name=section.name,
             lines=tuple(
-                _client_line(number, line, totals)
+                _client_line(number, refs[line.key], line, totals)
                 for number, line in enumerate(grouped[section.key], start=1)
             ),
             subtotal=totals.section_subtotals[section.key],
@@ -321,10 +337,15 @@ def internal_estimate_document(
     internal_notes: str,
     margin_floor_percent: Decimal,
     below_floor: bool,
+    ref_prefix: str = "",
 ) -> InternalEstimateDocument:
-    """The internal document: the client figures plus cost, markup and margin."""
+    """The internal document: the client figures plus cost, markup and margin.
+
+    The line references are the client document's (``ref_prefix`` likewise).
+    """
     _check(header, priced, totals)
     grouped = _lines_by_section(priced)
+    refs = line_refs(priced, ref_prefix)
     internal = totals.internal
     sections: list[InternalSection] = []
     for section in priced.sections:
@@ -335,6 +356,7 @@ def internal_estimate_document(
             lines.append(
                 InternalLine(
                     number=number,
+                    ref=refs[line.key],
                     kind=line.kind,
                     kind_label=KIND_LABELS[line.kind],
                     description=line.description,

@@ -17,13 +17,26 @@
 
 Matching lines
 --------------
-The client file hides nothing (EXPORTS.md), so it carries no line keys. Lines are matched
-within their section (found by name, between its title row and its "Subtotal <name>" row) by
-the order of their descriptions: rows whose description is unchanged and in the same order
-are the same lines; in a stretch where rows differ, a row with an empty "No." cell is a new
-line, and the other rows pair with the old lines of that stretch by position (a line whose
-description changed at the same position is that line, changed); what is left over is a
-removed line or an added one.
+The client file hides nothing (EXPORTS.md), so it carries no line keys. It carries each line's
+visible reference instead: the "No." cell holds "2.3" for the third line of the second section
+(:func:`keyplan.domain.estimates.line_refs`, the numbering the exporter prints). A section's
+lines are the rows between its title row (found by name) and its "Subtotal <name>" row.
+
+- **By reference** (workbooks with references): a row is the line its reference names, wherever
+  the row now is: reordered rows and changed descriptions still match, and a row moved into
+  another section moves the line there. A row whose "No." is empty is a new line; a line whose
+  reference is on no row was removed. A reference that is not a line of the revision, one that
+  appears twice, or a number where the reference text was is refused (sheet, row, column).
+  The new revision takes the workbook's order of the lines.
+- **By description** (workbooks exported before the references, whose "No." cells hold 1, 2,
+  ... per section): lines are matched within their section by the order of their descriptions:
+  rows whose description is unchanged and in the same order are the same lines; in a stretch
+  where rows differ, a row with an empty "No." cell is a new line, and the other rows pair with
+  the old lines of that stretch by position (a line whose description changed at the same
+  position is that line, changed); what is left over is a removed line or an added one.
+
+A workbook is read by reference when a line row's "No." holds a reference ("1.2"), or when no
+line row holds one of the old numbers.
 
 Third-party lines price as cost plus markup (internal, not in the file): a new client price
 for one becomes the markup that gives exactly that price on the line's cost (or, at cost 0,
@@ -50,13 +63,19 @@ from keyplan.domain.estimates import (
     PERCENT_PLACES,
     QUANTITY_PLACES,
     LineKind,
+    line_refs,
     third_party_price,
 )
 from keyplan.domain.money import Currency
 from keyplan.exports.documents import KIND_LABELS
 from keyplan.exports.files import safe_text
 from keyplan.exports.xlsx.estimate import ESTIMATE_SHEET, MAX_CELL_TEXT
-from keyplan.services.estimate_records import EstimateDocument, LineDraft, LineRecord
+from keyplan.services.estimate_records import (
+    EstimateDocument,
+    LineDraft,
+    LineRecord,
+    SectionRecord,
+)
 from keyplan.services.estimates import BatchValidationError, LineEdit
 from keyplan.services.workspace import WorkspaceServices
 
@@ -67,6 +86,7 @@ __all__ = [
     "ImportProblem",
     "LineAddition",
     "LineDeletion",
+    "LineMove",
     "LineUpdate",
     "RoundTripPlan",
     "WorkbookEdits",
@@ -111,6 +131,8 @@ _KINDS = {label.casefold(): kind for kind, label in KIND_LABELS.items()} | {
     kind.value.casefold(): kind for kind in LineKind
 }
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+# what a line reference looks like ("2.3"; a change order's "CO1-2.3"): the workbook has them
+_REF_SHAPE = re.compile(r"(?:[A-Za-z]+\d*-)?\d+\.\d+")
 _GROUPED_NUMBER = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
 
 
@@ -155,7 +177,7 @@ class WorkbookLine:
     """One line row as the client left it; ``None``: the cell is empty."""
 
     row: int
-    number: int | None  # the "No." cell: the exporter numbers lines 1, 2, ... per section
+    number: int | None  # a whole number in "No.": exports before the references (1, 2, ...)
     description: str
     kind: LineKind | None
     quantity: Decimal | None
@@ -164,6 +186,7 @@ class WorkbookLine:
     discount_percent: Decimal  # an empty cell is 0
     tax_rate: Decimal | None
     optional: bool
+    ref: str = ""  # the "No." cell as text ("2.3"); "" when empty
 
 
 @dataclass(frozen=True)
@@ -186,9 +209,15 @@ class WorkbookEdits:
     header_row: int
     columns: Mapping[str, str]  # field -> column letter, as found by the header titles
     sections: tuple[WorkbookSection, ...]
+    by_ref: bool = False  # lines are matched by their "No." reference (see the module)
 
 
 # -- reading -------------------------------------------------------------------------------
+
+
+def _place(problem: ImportProblem) -> tuple[int, str]:
+    """Problems in the order of the sheet: by row, then column."""
+    return (problem.row or 0, problem.column or "")
 
 
 def _refuse(message: str, sheet: str | None = None, row: int | None = None) -> EstimateImportError:
@@ -404,6 +433,7 @@ class _Reader:
             number = int(number_value)
         elif _text(number_value).isdigit():
             number = int(_text(number_value))
+        ref = _text(number_value) if isinstance(number_value, str) else ""
         kind_text = self.text_value(row, "kind")
         kind = _KINDS.get(kind_text.casefold()) if kind_text else None
         if kind_text and kind is None:
@@ -422,7 +452,53 @@ class _Reader:
             or Decimal(0),
             tax_rate=self.number(row, "tax", PERCENT_PLACES, "the tax rate"),
             optional=self.text_value(row, "optional") != "",
+            ref=ref,
         )
+
+    # -- references ----------------------------------------------------------------------------
+
+    def check_refs(self, sections: Sequence[WorkbookSection]) -> None:
+        """Every "No." of a workbook read by reference names one line of the revision, once."""
+        known = set(line_refs(self.document.priced).values())
+        document = self.document
+        seen: dict[str, int] = {}
+        empty_it = "leave No. empty for a new line"
+        for section in sections:
+            for line in section.lines:
+                cell = self.cell(line.row, "no")
+                if cell.data_type == "f":
+                    self.problem(
+                        line.row,
+                        "no",
+                        f"a formula ({cell.value}) where the line's reference is expected: "
+                        f"put back the reference it was exported with, or {empty_it}",
+                    )
+                elif line.number is not None and not isinstance(cell.value, str):
+                    self.problem(
+                        line.row,
+                        "no",
+                        f"the number {_text(cell.value)} where the line's reference is expected "
+                        f"(text, as exported: 1.2): put back the reference, or {empty_it}",
+                    )
+                elif not line.ref:
+                    continue
+                elif line.ref not in known:
+                    self.problem(
+                        line.row,
+                        "no",
+                        f"{line.ref!r} is not a line of {document.number} rev "
+                        f"{document.revision}: put back the reference the row was exported "
+                        f"with, or {empty_it}",
+                    )
+                elif line.ref in seen:
+                    self.problem(
+                        line.row,
+                        "no",
+                        f"line {line.ref} is on row {seen[line.ref]} too: a line is on one row "
+                        f"only; for a copy, {empty_it}",
+                    )
+                else:
+                    seen[line.ref] = line.row
 
     # -- sections ----------------------------------------------------------------------------
 
@@ -518,8 +594,14 @@ def read_client_workbook(path: Path, document: EstimateDocument) -> WorkbookEdit
         header_row = reader.find_header_row()
         number, revision, currency = reader.check_identity(header_row)
         sections = reader.sections(header_row)
+        lines = [line for section in sections for line in section.lines]
+        by_ref = any(_REF_SHAPE.fullmatch(line.ref) for line in lines) or all(
+            line.number is None for line in lines
+        )
+        if by_ref:
+            reader.check_refs(sections)
         if reader.problems:
-            raise EstimateImportError(reader.problems)
+            raise EstimateImportError(sorted(reader.problems, key=_place))
         return WorkbookEdits(
             path=path,
             sheet=ESTIMATE_SHEET,
@@ -529,6 +611,7 @@ def read_client_workbook(path: Path, document: EstimateDocument) -> WorkbookEdit
             header_row=header_row,
             columns=dict(reader.columns),
             sections=sections,
+            by_ref=by_ref,
         )
     finally:
         workbook.close()
@@ -566,6 +649,22 @@ class LineDeletion:
 
 
 @dataclass(frozen=True)
+class LineMove:
+    """A line the client moved: to another place in its section, or into another section."""
+
+    line_key: str
+    section_key: str  # where it is now
+    section_name: str
+    row: int
+    description: str  # as it was
+    from_section: str = ""  # the name of the section it came from; "" within its section
+
+
+# the final order of a section's lines: the key of a kept line, the workbook row of an added one
+LineOrder = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
 class RoundTripPlan:
     revision_id: int
     number: str
@@ -576,10 +675,12 @@ class RoundTripPlan:
     preview: tuple[str, ...] = field(default=())
     sheet: str = ESTIMATE_SHEET
     columns: Mapping[str, str] = field(default_factory=dict)
+    moves: tuple[LineMove, ...] = ()
+    order: Mapping[str, LineOrder] = field(default_factory=dict)  # section key -> its lines
 
     @property
     def is_empty(self) -> bool:
-        return not (self.updates or self.additions or self.deletions)
+        return not (self.updates or self.additions or self.deletions or self.moves)
 
 
 _SHOWN_NAMES = {
@@ -644,12 +745,59 @@ def _align(old: Sequence[LineRecord], new: Sequence[WorkbookLine]) -> list[tuple
     return pairs
 
 
+Pairs = list[tuple[LineRecord | None, WorkbookLine | None]]
+
+
 class _Planner:
     def __init__(self, document: EstimateDocument, edits: WorkbookEdits) -> None:
         self.document = document
         self.edits = edits
         self.currency = Currency.get(document.currency)
         self.problems: list[ImportProblem] = []
+        self.home = {line.key: section for section in document.sections for line in section.lines}
+
+    def by_ref(self) -> list[Pairs]:
+        """Per section, (old line or None, workbook line) in the workbook's order, then
+        (old line, None) for the section's lines whose reference is on no row."""
+        refs = line_refs(self.document.priced)
+        lines = {line.key: line for line in self.document.lines}
+        by_ref = {ref: lines[key] for key, ref in refs.items()}
+        found: dict[str, int] = {}
+        paired: list[Pairs] = []
+        for section in self.edits.sections:
+            pairs: Pairs = []
+            for new in section.lines:
+                old = by_ref.get(new.ref) if new.ref else None
+                if new.ref and old is None:  # read_client_workbook refuses these already
+                    self.problem(new.row, "no", f"{new.ref!r} is not a line of this revision")
+                elif old is not None and old.key in found:
+                    self.problem(new.row, "no", f"line {new.ref} is on row {found[old.key]} too")
+                elif old is not None:
+                    found[old.key] = new.row
+                pairs.append((old, new))
+            paired.append(pairs)
+        for record, pairs in zip(self.document.sections, paired, strict=True):
+            pairs += [(line, None) for line in record.lines if line.key not in found]
+        return paired
+
+    def moves(self, record: SectionRecord, pairs: Pairs) -> dict[str, LineMove]:
+        """The kept lines of ``pairs`` that moved: from another section, or out of order."""
+        kept = [(old, new) for old, new in pairs if old is not None and new is not None]
+        stayed = [old.key for old, _ in kept if self.home[old.key].key == record.key]
+        before = [line.key for line in record.lines if line.key in set(stayed)]
+        matcher = SequenceMatcher(a=before, b=stayed, autojunk=False)
+        in_place = {
+            key for a, _, size in matcher.get_matching_blocks() for key in before[a : a + size]
+        }
+        moved: dict[str, LineMove] = {}
+        for old, new in kept:
+            home = self.home[old.key]
+            if home.key != record.key or old.key not in in_place:
+                source = home.name if home.key != record.key else ""
+                moved[old.key] = LineMove(
+                    old.key, record.key, record.name, new.row, old.description, source
+                )
+        return moved
 
     def problem(self, row: int, field_name: str, message: str) -> None:
         key = _FIELD_KEYS.get(field_name, field_name)
@@ -760,9 +908,22 @@ class _Planner:
         updates: list[LineUpdate] = []
         additions: list[LineAddition] = []
         deletions: list[LineDeletion] = []
+        moves: list[LineMove] = []
+        order: dict[str, LineOrder] = {}
         preview: list[str] = []
-        for record, section in zip(self.document.sections, self.edits.sections, strict=True):
-            for position, (old, new) in enumerate(_align(record.lines, section.lines)):
+        if self.edits.by_ref:
+            paired = self.by_ref()
+        else:
+            paired = [
+                _align(record.lines, section.lines)
+                for record, section in zip(self.document.sections, self.edits.sections, strict=True)
+            ]
+        for record, pairs in zip(self.document.sections, paired, strict=True):
+            moved = self.moves(record, pairs) if self.edits.by_ref else {}
+            order[record.key] = tuple(
+                old.key if old is not None else new.row for old, new in pairs if new is not None
+            )
+            for position, (old, new) in enumerate(pairs):
                 if old is not None and new is not None:
                     update = self.update(record.name, old, new)
                     if update is not None:
@@ -773,6 +934,17 @@ class _Planner:
                         )
                         preview.append(
                             f"{record.name}: line {_show(old.description)} (row {new.row}): {what}"
+                        )
+                    move = moved.get(old.key)
+                    if move is not None:
+                        moves.append(move)
+                        where = (
+                            f"moved here from {move.from_section}"
+                            if move.from_section
+                            else f"moved to place {order[record.key].index(old.key) + 1}"
+                        )
+                        preview.append(
+                            f"{record.name}: line {_show(old.description)} (row {new.row}): {where}"
                         )
                 elif new is not None:
                     addition = self.addition(record.key, record.name, position, new)
@@ -807,6 +979,8 @@ class _Planner:
             preview=tuple(preview),
             sheet=self.edits.sheet,
             columns=dict(self.edits.columns),
+            moves=tuple(moves),
+            order=order,
         )
 
 
@@ -888,6 +1062,7 @@ def _apply(services: WorkspaceServices, new_id: int, plan: RoundTripPlan) -> Non
     edits: list[LineEdit] = []
     rows: list[int] = []
     keys: list[str] = []
+    added: list[int] = []  # the workbook rows of the new lines, in the order they are made
     for update in plan.updates:
         edits.append(LineEdit(dict(update.changes), line_id=line_ids[update.line_key]))
         rows.append(update.row)
@@ -903,10 +1078,42 @@ def _apply(services: WorkspaceServices, new_id: int, plan: RoundTripPlan) -> Non
         )
         rows.append(addition.row)
         keys.append("description")
+        added.append(addition.row)
+    created: tuple[int, ...] = ()
     try:
         if edits:
-            estimates.apply_batch(edits)
+            created = estimates.apply_batch(edits).created
     except BatchValidationError as exc:
         raise EstimateImportError(_batch_problems(plan, rows, keys, exc)) from exc
     if plan.deletions:
         estimates.delete_lines(line_ids[deletion.line_key] for deletion in plan.deletions)
+    if plan.order:
+        _arrange(services, new_id, plan.order, dict(zip(added, created, strict=True)))
+
+
+def _arrange(
+    services: WorkspaceServices,
+    new_id: int,
+    order: Mapping[str, LineOrder],
+    created: dict[int, int],
+) -> None:
+    """Put the lines of revision ``new_id`` in the workbook's order (moving only what differs).
+
+    ``order`` names kept lines by key and new lines by workbook row (``created``: row -> id).
+    """
+    estimates = services.estimates
+    revised = estimates.document(new_id)
+    section_ids = {section.key: section.id for section in revised.sections}
+    line_ids = {line.key: line.id for line in revised.lines}
+    current = {section.id: [line.id for line in section.lines] for section in revised.sections}
+    home = {line_id: section_id for section_id, ids in current.items() for line_id in ids}
+    for section_key, entries in order.items():
+        target = section_ids[section_key]
+        for position, entry in enumerate(entries):
+            line_id = line_ids[entry] if isinstance(entry, str) else created[entry]
+            if current[target][position : position + 1] == [line_id]:
+                continue
+            estimates.move_line(line_id, target, position)  # as move_line does it:
+            current[home[line_id]].remove(line_id)
+            current[target].insert(position, line_id)
+            home[line_id] = target

@@ -10,6 +10,12 @@ on the right. Then the lines table with a frozen, repeated header row::
     A No.  B Description  C Kind  D Qty  E Unit  F Unit price  G Disc. %  H Tax %  I Amount
     J Optional            (internal: K Unit cost  L Markup %  M Cost  N Margin  O Role / supplier)
 
+"No." holds each line's reference as text ("2.3": the third line of the second section, from
+:func:`keyplan.domain.estimates.line_refs`), the number a client quotes and the round-trip import
+matches lines by; a section's title row shows its number ("2"), subtotal and total rows nothing.
+The reference cells are formatted as text ("@", so a retyped reference stays text) and flagged
+for Excel as deliberately text (``ignoredErrors``: no "number stored as text" warnings).
+
 Per section a title row, its lines and a subtotal row; then subtotal, discount, contingency,
 agency fee, total before tax, tax per rate ("VAT 10 %"), total, the optional items (not in the
 total), terms, validity, client notes (internal: internal notes) and an approval block. The
@@ -119,7 +125,7 @@ class _Column:
 
 
 _CLIENT_COLUMNS = (
-    _Column("no", "No.", 5.5),
+    _Column("no", "No.", 5.5),  # at least: wider for long references (_EstimateWriter.write)
     _Column("description", "Description", 46),
     _Column("kind", "Kind", 11),
     _Column("quantity", "Qty", 8, numeric=True),
@@ -177,6 +183,7 @@ class EstimateLayout:
 # -- formats and styles --------------------------------------------------------------------
 
 DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
 PERCENT_POINTS_FORMAT = '0.00" %"'  # margin % is kept in percent points, like the domain
 
 
@@ -395,6 +402,12 @@ class _EstimateWriter:
         ws.sheet_view.showGridLines = False
         for spec in self.specs:
             ws.column_dimensions[self.c(spec.key)].width = spec.width
+        # "No." widens for long references ("12.10", a change order's "CO2-3.14")
+        refs = [line.ref for section in self.sections for line in section.lines]
+        longest = max((_display_width(ref) for ref in refs), default=0)
+        narrowest = next(spec.width for spec in self.specs if spec.key == "no")
+        no_width = max(narrowest, round(longest * 1.05 + 1.5, 1))
+        ws.column_dimensions[self.c("no")].width = no_width
         row = self.letterhead()
         row = self.cover(row)
         row = self.table_header(row + 1)
@@ -533,7 +546,7 @@ class _EstimateWriter:
         font = _font(color=_GREY, italic=True) if line.optional else _font()
         c, ref = self.c, self.ref
 
-        s.number(row, c("no"), line.number, "0", font=font, alignment=_LEFT)
+        s.text(row, c("no"), line.ref, font=font, alignment=_TOP, number_format=TEXT_FORMAT)
         s.text(row, c("description"), line.description, font=font, alignment=_WRAP)
         s.text(row, c("kind"), line.kind_label, font=font, alignment=_TOP)
         s.number(row, c("quantity"), line.quantity, "General", font=font)
@@ -886,7 +899,11 @@ class _EstimateWriter:
             for index, ws in enumerate(workbook.worksheets, start=1)
         }
         company = safe_text(self.document.agency.name)
-        return finish_package(buffer.getvalue(), cached, company=company)
+        # the line references ("1.2") are text on purpose: no "number stored as text" warning
+        part = f"xl/worksheets/sheet{workbook.worksheets.index(self.sheet.ws) + 1}.xml"
+        references = [self.span("no", rows[0], rows[-1]) for rows in self.layout.line_rows if rows]
+        text_numbers = {part: references} if references else {}
+        return finish_package(buffer.getvalue(), cached, company=company, text_numbers=text_numbers)
 
 
 def build_estimate_workbook(document: EstimateDocument) -> tuple[bytes, EstimateLayout]:

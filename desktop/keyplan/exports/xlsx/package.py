@@ -11,9 +11,11 @@ in a viewer, which is exactly what this step exists to prevent.
 The workbook keeps ``fullCalcOnLoad="1"`` (openpyxl's default), so Excel and LibreOffice
 recalculate on opening and show the same numbers from the formulas.
 
-It also writes ``<Company>`` into ``docProps/app.xml`` (openpyxl has no setting for it) and
+It also writes ``<Company>`` into ``docProps/app.xml`` (openpyxl has no setting for it),
 stores carriage returns in cell text as ``&#13;``, which XML parsers keep (a raw CR would be
-read back as a line feed).
+read back as a line feed), and, for cells whose text looks like a number on purpose (a line
+reference "2.3"), an ``<ignoredErrors>`` element with ``numberStoredAsText`` so Excel shows no
+warning triangle on them (openpyxl cannot write that element).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
@@ -86,19 +88,48 @@ def _with_company(app_xml: bytes, company: str) -> bytes:
     return app_xml.replace(b"</Properties>", element + b"</Properties>", 1)
 
 
+# what may follow <ignoredErrors> in a worksheet (CT_Worksheet's sequence, ECMA-376 18.3.1.99)
+_AFTER_IGNORED_ERRORS = re.compile(
+    rb"<(?:smartTags|drawing|legacyDrawing|legacyDrawingHF|drawingHF|picture|oleObjects"
+    rb"|controls|webPublishItems|tableParts|extLst)[\s/>]|</worksheet>"
+)
+_RANGE = re.compile(r"[A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?")
+
+
+def _with_text_numbers(xml: bytes, ranges: Sequence[str], part: str) -> bytes:
+    """``xml`` with ``<ignoredErrors>`` telling Excel the text numbers in ``ranges`` are meant."""
+    if b"<ignoredErrors" in xml:
+        raise ValueError(f"{part} has an <ignoredErrors> element already")
+    bad = [r for r in ranges if not _RANGE.fullmatch(r)]
+    if bad or not ranges:
+        raise ValueError(f"{part}: not cell ranges: {bad or 'none'}")
+    # the elements before it end with the sheet data ... page setup, header/footer
+    start = max(xml.rfind(b"</sheetData>"), xml.rfind(b"<headerFooter"), 0)
+    match = _AFTER_IGNORED_ERRORS.search(xml, start)
+    if match is None:
+        raise ValueError(f"{part} is not a worksheet")
+    element = b'<ignoredErrors><ignoredError sqref="%s" numberStoredAsText="1"/></ignoredErrors>'
+    element %= " ".join(ranges).encode("ascii")
+    return xml[: match.start()] + element + xml[match.start() :]
+
+
 def finish_package(
     package: bytes,
     cached: Mapping[str, Mapping[str, CachedValue]],
     *,
     company: str = "",
+    text_numbers: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
     """``package`` (an xlsx openpyxl saved) with cached values and the company property.
 
-    ``cached`` maps a worksheet part (``"xl/worksheets/sheet1.xml"``) to ``{cell: value}``.
+    ``cached`` maps a worksheet part (``"xl/worksheets/sheet1.xml"``) to ``{cell: value}``;
+    ``text_numbers`` maps a worksheet part to the ranges (``"A14:A20"``) whose cells hold text
+    that looks like a number on purpose.
     """
+    text_numbers = text_numbers or {}
     source = zipfile.ZipFile(io.BytesIO(package))
     parts = set(source.namelist())
-    unknown = sorted(set(cached) - parts)
+    unknown = sorted((set(cached) | set(text_numbers)) - parts)
     if unknown:
         raise ValueError(f"no such worksheet parts: {unknown}")
     output = io.BytesIO()
@@ -108,6 +139,8 @@ def finish_package(
             if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                 data = _cache_sheet(data, cached.get(info.filename, {}), info.filename)
                 data = data.replace(b"\r", b"&#13;")
+                if info.filename in text_numbers:
+                    data = _with_text_numbers(data, text_numbers[info.filename], info.filename)
             elif info.filename == "docProps/app.xml" and company:
                 data = _with_company(data, company)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)

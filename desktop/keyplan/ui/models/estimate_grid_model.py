@@ -97,6 +97,17 @@ def build_rows(document: PricedRecord, collapsed: set[int]) -> list[GridRow]:
     return rows
 
 
+def row_refs(document: PricedRecord) -> dict[int, str]:
+    """Grid row id -> the number shown in the row header: "2" for the second section, "2.3"
+    for its third line, as on the workbook and PDF (``keyplan.domain.estimates.line_refs``)."""
+    refs: dict[int, str] = {}
+    for number, section in enumerate(document.sections, 1):
+        refs[GridRow(section).id] = str(number)
+        for position, line in enumerate(section.lines, 1):
+            refs[line.id] = f"{number}.{position}"
+    return refs
+
+
 def cell_editable(row: GridRow, key: str) -> bool:
     """Which cells of a draft can be typed in."""
     if row.line is None:
@@ -185,6 +196,7 @@ class EstimateGridModel(QAbstractTableModel):
         super().__init__(parent)
         self.document: PricedRecord | None = None
         self.rows: list[GridRow] = []
+        self.refs: dict[int, str] = {}  # grid row id -> its number in the row header
         self.columns = grid_columns(internal=True)
         self.collapsed: set[int] = set()
         self.errors: dict[tuple[int, str], str] = {}  # (row id, key) -> message
@@ -198,6 +210,7 @@ class EstimateGridModel(QAbstractTableModel):
         rows = build_rows(document, self.collapsed) if document is not None else []
         same_shape = [r.id for r in rows] == [r.id for r in self.rows] and columns == self.columns
         self.document = document
+        self.refs = row_refs(document) if document is not None else {}
         if same_shape and rows:
             self.rows = rows
             self.dataChanged.emit(self.index(0, 0), self.index(len(rows) - 1, len(columns) - 1))
@@ -236,9 +249,7 @@ class EstimateGridModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return self.columns[section].title
         row = self.rows[section] if 0 <= section < len(self.rows) else None
-        if row is None or row.line is None:
-            return ""
-        return str(row.line.position + 1)
+        return self.refs.get(row.id, "") if row is not None else ""
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
