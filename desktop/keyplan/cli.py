@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from keyplan import __version__
+from keyplan.domain.actuals import VarianceFigures
 from keyplan.domain.errors import DomainError, NotFoundError
 from keyplan.domain.estimates import Adjustments, DiscountMode, FeeBase, Totals
 from keyplan.domain.money import Currency, round_half_up
-from keyplan.services import estimate_import, rate_import
+from keyplan.services import actuals_import, estimate_import, rate_import
+from keyplan.services.actuals import VarianceReport
 from keyplan.services.demo import create_demo_workspace
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
@@ -549,6 +551,186 @@ def _cmd_import_estimate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _optional(value: Decimal | None, render: Callable[[Decimal], str]) -> str | None:
+    return None if value is None else render(value)
+
+
+def figures_document(figures: VarianceFigures, currency: Currency) -> dict[str, Any]:
+    def money(value: Decimal) -> str:
+        return _money(value, currency)
+
+    return {
+        "estimated_cost": money(figures.estimated_cost),
+        "actual_cost": money(figures.actual_cost),
+        "cost_variance": money(figures.cost_variance),
+        "cost_variance_percent": _optional(figures.cost_variance_percent, _number),
+        "burn_percent": _optional(figures.burn_percent, _number),
+        "estimated_hours": _optional(figures.estimated_hours, _number),
+        "actual_hours": _optional(figures.actual_hours, _number),
+        "hours_variance": _optional(figures.hours_variance, _number),
+    }
+
+
+def variance_document(report: VarianceReport) -> dict[str, Any]:
+    """The JSON shape of ``keyplan-cli variance --json`` (docs/cli.md)."""
+    variance = report.variance
+    currency = variance.currency
+    return {
+        "number": report.number,
+        "title": report.title,
+        "account": report.account_name,
+        "currency": currency.code,
+        "basis": report.basis,
+        "approved": report.approved,
+        "sections": [
+            {
+                "ref": section.ref,
+                "name": section.name,
+                "part": section.part,
+                **figures_document(section.figures, currency),
+                "unallocated": figures_document(section.unallocated, currency),
+                "lines": [
+                    {
+                        "ref": line.ref,
+                        "description": line.description,
+                        "kind": line.kind.value,
+                        "optional": line.optional,
+                        "amount": _money(line.amount, currency),
+                        **figures_document(line.figures, currency),
+                    }
+                    for line in section.lines
+                ],
+            }
+            for section in variance.sections
+        ],
+        "unmatched": figures_document(variance.unmatched, currency),
+        "total": figures_document(variance.figures, currency),
+        "contracted_net": _money(variance.contracted_net, currency),
+        "estimated_margin": _money(variance.estimated_margin, currency),
+        "actual_margin": _money(variance.actual_margin, currency),
+        "estimated_margin_percent": _optional(variance.estimated_margin_percent, _number),
+        "actual_margin_percent": _optional(variance.actual_margin_percent, _number),
+    }
+
+
+def _variance_text(report: VarianceReport) -> str:
+    variance = report.variance
+    currency = variance.currency
+
+    def cells(ref: str, label: str, figures: VarianceFigures) -> list[str]:
+        percent = figures.cost_variance_percent
+        return [
+            ref,
+            _clip(label, 40),
+            _grouped(figures.estimated_cost, currency),
+            _grouped(figures.actual_cost, currency),
+            _grouped(figures.cost_variance, currency),
+            "" if percent is None else f"{percent:+}%",
+            "" if figures.estimated_hours is None else _number(figures.estimated_hours),
+            "" if figures.actual_hours is None else _number(figures.actual_hours),
+        ]
+
+    rows: list[list[str]] = []
+    for section in variance.sections:
+        rows.append(cells(section.ref, section.name.upper(), section.figures))
+        rows.extend(
+            cells(
+                line.ref, ("(optional) " if line.optional else "") + line.description, line.figures
+            )
+            for line in section.lines
+        )
+        if section.unallocated.actual_cost or section.unallocated.actual_hours:
+            rows.append(cells("", "(booked to the section)", section.unallocated))
+    if variance.unmatched.actual_cost or variance.unmatched.actual_hours:
+        rows.append(cells("", "(lines no longer in the estimate)", variance.unmatched))
+    rows.append(cells("", "TOTAL", variance.figures))
+    table = _table(
+        ["No.", "Description", "Estimated", "Actual", "Variance", "%", "Est. h", "Actual h"],
+        rows,
+        right={2, 3, 4, 5, 6, 7},
+    )
+
+    def margin(value: Decimal, percent: Decimal | None) -> str:
+        shown = _grouped(value, currency)
+        return shown if percent is None else f"{shown} ({_number(percent)}%)"
+
+    return "\n".join(
+        [
+            f"{report.number}  {report.title}  ({report.account_name}, {currency.code})",
+            f"Compared with: {report.basis}",
+            "",
+            table,
+            "",
+            f"Contracted net {_grouped(variance.contracted_net, currency)}; margin "
+            f"estimated {margin(variance.estimated_margin, variance.estimated_margin_percent)}, "
+            f"actual so far {margin(variance.actual_margin, variance.actual_margin_percent)}",
+        ]
+    )
+
+
+def _cmd_variance(args: argparse.Namespace) -> int:
+    """Estimate versus actual for one estimate, by line, section and in total."""
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        estimate_id = services.estimates.document(services.estimates.find(args.number)).estimate_id
+        report = services.actuals.variance(estimate_id)
+    if args.json:
+        _print_json(variance_document(report))
+    else:
+        _write(sys.stdout, _variance_text(report))
+    return EXIT_OK
+
+
+def _cmd_import_actuals(args: argparse.Namespace) -> int:
+    """Check a finance file of actual costs against an estimate; --apply books them."""
+    with WorkspaceServices.open(args.path, read_only=not args.apply) as services:
+        estimate_id = services.estimates.document(services.estimates.find(args.number)).estimate_id
+        plan = actuals_import.prepare_import(services, estimate_id, args.file, args.locale)
+        currency = Currency.get(plan.currency)
+        rows = [
+            [
+                str(row.row),
+                row.target.ref,
+                _clip(row.target.label, 32),
+                row.draft.entry_date.isoformat(),
+                "" if row.draft.hours is None else _number(row.draft.hours),
+                _grouped(row.draft.cost, currency),
+                row.draft.reference,
+                "already imported" if row.duplicate else "",
+            ]
+            for row in plan.rows
+        ]
+        _write(
+            sys.stdout,
+            _table(
+                ["Row", "No.", "Line", "Date", "Hours", "Cost", "Reference", ""],
+                rows,
+                right={0, 4, 5},
+            ),
+        )
+        summary = (
+            f"{len(plan.rows)} rows, {_grouped(plan.total_cost, currency)} {currency.code}"
+            + (
+                f"; {plan.skipped_other_estimates} row"
+                f"{'' if plan.skipped_other_estimates == 1 else 's'} of other estimates skipped"
+                if plan.skipped_other_estimates
+                else ""
+            )
+        )
+        _write(sys.stdout, summary)
+        skip = not args.include_duplicates
+        if not args.apply:
+            _write(sys.stdout, "Nothing booked yet: add --apply to book these actuals.")
+            return EXIT_OK
+        result = actuals_import.apply_import(services, plan, skip_duplicates=skip)
+    skipped = len(plan.rows) - len(result.ids)
+    _write(
+        sys.stdout,
+        f"{plan.number}: {len(result.ids)} actuals booked"
+        + (f", {skipped} already imported rows skipped" if skipped else ""),
+    )
+    return EXIT_OK
+
+
 def _cmd_import_rates(args: argparse.Namespace) -> int:
     """Import a rate card table (xlsx or csv) into a card: all rows, or none."""
     with WorkspaceServices.open(args.path) as services:
@@ -860,6 +1042,46 @@ def build_parser() -> argparse.ArgumentParser:
         "--apply", action="store_true", help="create the new revision (default: only show)"
     )
     round_trip.set_defaults(handler=_cmd_import_estimate)
+
+    variance = commands.add_parser(
+        "variance",
+        help="estimate versus actual cost and hours of an estimate",
+        description="Compare the contract (the approved revision, or the latest before "
+        "approval, plus approved change orders) with the actual cost and hours booked, by "
+        "line, section and in total, with the margin estimated and so far.",
+    )
+    variance.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    variance.add_argument("number", metavar="NUMBER", help="the estimate number")
+    variance.add_argument("--json", action="store_true", help="print JSON (docs/cli.md)")
+    variance.set_defaults(handler=_cmd_variance)
+
+    actuals = commands.add_parser(
+        "import-actuals",
+        help="import actual costs and hours of an estimate from a finance .xlsx or .csv",
+        description="Read actual costs (and hours) from a finance file and show which estimate "
+        "line each row is booked to; --apply books them. Columns are recognised by their "
+        "titles: No. (the line number on the estimate workbook, such as 2.3, or a section "
+        "number such as 2) or Section, Date, Cost, and optionally Hours, Description, "
+        "Reference and Estimate (rows of other estimates are skipped). One bad cell and "
+        "nothing is booked; the message names the sheet, row and column.",
+    )
+    actuals.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    actuals.add_argument("number", metavar="NUMBER", help="the estimate number")
+    actuals.add_argument("file", metavar="FILE", type=Path, help="the .xlsx or .csv file")
+    actuals.add_argument(
+        "--locale",
+        default="en_US",
+        help="how numbers typed as text are written, e.g. de_DE for 1.234,50 (default en_US)",
+    )
+    actuals.add_argument(
+        "--apply", action="store_true", help="book the actuals (default: only show)"
+    )
+    actuals.add_argument(
+        "--include-duplicates",
+        action="store_true",
+        help="also book rows identical to actuals already booked (default: skip them)",
+    )
+    actuals.set_defaults(handler=_cmd_import_actuals)
     return parser
 
 

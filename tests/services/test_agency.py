@@ -109,6 +109,11 @@ def test_update_returns_a_change_that_undoes(services: WorkspaceServices) -> Non
         ({"payment_terms": "p" * 5001}, "payment_terms"),
         ({"logo": PNG}, "logo"),
         ({"id": 2}, "id"),
+        ({"hours_per_day": Decimal("0.5")}, "hours_per_day"),
+        ({"hours_per_day": Decimal("24.01")}, "hours_per_day"),
+        ({"hours_per_day": Decimal("7.125")}, "hours_per_day"),
+        ({"hours_per_day": "eight"}, "hours_per_day"),
+        ({"hours_per_day": "NaN"}, "hours_per_day"),
     ],
 )
 def test_bad_profile_values_are_refused_naming_the_field(
@@ -126,6 +131,14 @@ def test_bad_profile_values_are_refused_naming_the_field(
 def test_margin_floor_limits_are_inclusive(services: WorkspaceServices, floor: object) -> None:
     services.agency.update({"margin_floor_percent": floor})
     assert services.agency.get().margin_floor_percent == Decimal(str(floor))
+
+
+def test_hours_per_day_default_to_8_and_take_a_working_day(services: WorkspaceServices) -> None:
+    assert services.agency.get().hours_per_day == Decimal("8")
+    services.agency.update({"hours_per_day": "7.5"})
+    assert services.agency.get().hours_per_day == Decimal("7.5")
+    with pytest.raises(TypeError):
+        services.agency.update({"hours_per_day": 7.5})
 
 
 def test_a_float_percentage_never_reaches_the_database(services: WorkspaceServices) -> None:

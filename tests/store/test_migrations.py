@@ -66,8 +66,12 @@ def schema_sql(engine: Engine) -> dict[str, list[str]]:
                 "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
             )
         ).all()
+    # a table rebuilt by a batch migration is renamed into place, which quotes its name
     return {
-        name: sorted(part.strip() for part in re.split(r",\s*\n|\n\)$", sql.strip()))
+        name: sorted(
+            part.strip()
+            for part in re.split(r",\s*\n|\n\)$", sql.strip().replace(f'"{name}"', name))
+        )
         for name, sql in rows
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import string
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
@@ -52,6 +52,21 @@ def _number_pattern(value: str) -> str:
     return text
 
 
+def _hours_per_day(value: Any) -> Decimal:
+    """Working hours in a day: compares day-priced lines with hours booked as actuals."""
+    if isinstance(value, float | bool):
+        raise TypeError("hours are never floats")
+    try:
+        hours = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValidationError("hours_per_day", f"'{value}' is not a number of hours.") from None
+    if not hours.is_finite() or not Decimal(1) <= hours <= Decimal(24):
+        raise ValidationError("hours_per_day", "Enter the hours of a working day, from 1 to 24.")
+    if hours.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValidationError("hours_per_day", "Use at most 2 decimals for the hours.")
+    return hours
+
+
 class AgencyService:
     """Reads and edits the agency profile; the row always exists (id 1)."""
 
@@ -70,6 +85,7 @@ class AgencyService:
         "estimate_number_pattern": _number_pattern,
         "payment_terms": partial(rules.clean_text, field="payment_terms", max_length=5000),
         "fiscal_year_start_month": _month,
+        "hours_per_day": _hours_per_day,
     }
 
     def __init__(self, workspace: Any) -> None:

@@ -26,6 +26,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+from keyplan.domain.money import Currency, round_half_up
+from keyplan.services.actuals import ActualDraft
 from keyplan.services.estimate_records import LineDraft, ProjectDraft, RateOption
 from keyplan.services.estimates import LineEdit
 from keyplan.services.records import AccountDraft, ContactDraft, NoteDraft
@@ -1769,6 +1771,7 @@ def fill_demo(services: WorkspaceServices, *, today: date | None = None) -> Demo
     add_rate_cards(services, ids, base)
     add_projects(services, ids, base)
     add_estimates(services, ids, base)
+    add_actuals(services, ids, base)
     return ids
 
 
@@ -1929,6 +1932,64 @@ def add_estimates(services: WorkspaceServices, ids: DemoIds, today: date) -> Non
     rates = _RateBook(services)
     for estimate in sorted(ESTIMATES, key=lambda e: -e.issued_days_ago):
         ids.estimates[estimate.key] = _add_estimate(services, ids, today, estimate, rates)
+
+
+# How far the work of an approved estimate has got, section by section: each line's actual
+# cost is its estimate times the factor (cycled per line), so the variance view has lines over
+# and under budget, a section half done and a change order not started yet.
+_PROGRESS = (
+    (Decimal("1.08"), Decimal("0.95"), Decimal("1.22"), Decimal("0.60")),
+    (Decimal("0.45"), Decimal("0.30")),
+)
+
+
+def add_actuals(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
+    """Timesheet and supplier costs booked against the approved estimates."""
+    for estimate_id in ids.estimates.values():
+        report = services.actuals.variance(estimate_id)
+        if not report.approved:
+            continue
+        currency = Currency.get(report.currency)
+        drafts: list[ActualDraft] = []
+        revision_sections = [s for s in report.variance.sections if s.part.startswith("Revision")]
+        for section_index, section in enumerate(revision_sections[: len(_PROGRESS)]):
+            factors = _PROGRESS[section_index]
+            for index, line in enumerate(section.lines):
+                figures = line.figures
+                if line.optional or figures.estimated_cost <= 0:
+                    continue
+                factor = factors[index % len(factors)]
+                labour = figures.estimated_hours is not None
+                drafts.append(
+                    ActualDraft(
+                        entry_date=today - timedelta(days=40 - 2 * index - 10 * section_index),
+                        cost=round_half_up(figures.estimated_cost * factor, currency.minor_units),
+                        hours=round_half_up(figures.estimated_hours * factor, 2)
+                        if figures.estimated_hours is not None
+                        else None,
+                        line_key=line.key,
+                        section_key=line.section_key,
+                        description="Timesheets" if labour else "Supplier invoice",
+                        reference=f"{'TS' if labour else 'INV'}-{report.number[-4:]}-"
+                        f"{section_index + 1}{index + 1:02}",
+                        source="Demo",
+                    )
+                )
+        if revision_sections:
+            first = revision_sections[0]
+            drafts.append(
+                ActualDraft(
+                    entry_date=today - timedelta(days=12),
+                    cost=round_half_up(
+                        first.figures.estimated_cost * Decimal("0.02"), currency.minor_units
+                    ),
+                    section_key=first.key,
+                    description="Travel and subsistence, not split by line",
+                    reference=f"EXP-{report.number[-4:]}-01",
+                    source="Demo",
+                )
+            )
+        services.actuals.add_many(estimate_id, drafts)
 
 
 def _add_estimate(

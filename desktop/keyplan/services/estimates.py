@@ -43,6 +43,7 @@ from keyplan.store.models import (
     AgencyProfile,
     ChangeOrder,
     Estimate,
+    EstimateActual,
     EstimateLine,
     EstimateRevision,
     EstimateSection,
@@ -778,8 +779,21 @@ class EstimateService:
         """Keep every amount's value when the currency's minor units change.
 
         An amount the new currency cannot hold (12.50 in JPY) is refused: the user
-        changes those prices first. Nothing is converted at an exchange rate.
+        changes those prices first. Nothing is converted at an exchange rate. Costs booked
+        as actuals stay in the currency they were booked in, so an estimate with actuals
+        keeps its currency.
         """
+        booked = session.scalar(
+            select(func.count())
+            .select_from(EstimateActual)
+            .where(EstimateActual.estimate_id == container.estimate_id)
+        )
+        if booked:
+            raise ValidationError(
+                "currency",
+                f"Actual costs are booked to this estimate in {old.code}: its currency "
+                f"stays {old.code}.",
+            )
         for section in self._sections_of(session, container):
             for line in self._lines_of(session, section.id):
                 for name in MONEY_FIELDS:

@@ -47,6 +47,7 @@ __all__ = [
     "MAX_ROWS",
     "ImportProblem",
     "ImportResult",
+    "Problems",
     "RateImportError",
     "RatePreview",
     "RateRow",
@@ -140,7 +141,7 @@ class RateImportError(Exception):
         return self.summary()
 
 
-class _Problems:
+class Problems:
     """Collects problems, keeping the first :data:`MAX_PROBLEMS`."""
 
     def __init__(self, sheet: str) -> None:
@@ -290,7 +291,7 @@ def _read_csv(path: Path) -> list[tuple[int, tuple[Any, ...]]]:
 
 
 def _table(sheet: str, rows: Iterable[tuple[int, tuple[Any, ...]]]) -> RateTable:
-    problems = _Problems(sheet)
+    problems = Problems(sheet)
     header_row = 0
     headers: list[str] = []
     body: list[TableRow] = []
@@ -376,7 +377,7 @@ def build_rates(
     """Every row as a :class:`RateRow` in ``currency``, or a :class:`RateImportError` listing
     every problem (nothing partial)."""
     code = Currency.get(currency)
-    problems = _Problems(table.sheet)
+    problems = Problems(table.sheet)
     columns: dict[str, int | None] = {}
     for field in FIELDS:
         index = mapping.get(field)
@@ -571,7 +572,7 @@ def _existing(session: Any, card_id: int) -> dict[tuple[str, date], Rate]:
 
 
 def _minor_values(
-    row: RateRow, currency: Currency, problems: _Problems
+    row: RateRow, currency: Currency, problems: Problems
 ) -> tuple[str, int, int] | None:
     try:
         return (
@@ -590,7 +591,7 @@ def _plan(
     card = _card(session, card_id)
     currency = Currency.get(card.currency)
     existing = _existing(session, card_id)
-    problems = _Problems(card.name)
+    problems = Problems(card.name)
     plan: list[tuple[RateRow, tuple[str, int, int], Rate | None]] = []
     for row in rows:
         if row.unit not in ("hour", "day"):

@@ -40,6 +40,7 @@ class AgencyProfileRecord:
     estimate_number_pattern: str
     payment_terms: str
     fiscal_year_start_month: int
+    hours_per_day: Decimal = Decimal(8)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from keyplan.domain.accounts import clean_name
 from keyplan.services.accounts import AccountService
+from keyplan.services.actuals import ActualsService
 from keyplan.services.agency import AgencyService, TeamService
 from keyplan.services.base import EntityService
 from keyplan.services.contacts import ContactService
@@ -53,6 +54,7 @@ class WorkspaceServices:
         self.rate_cards = RateCardService(workspace)
         self.projects = ProjectService(workspace)
         self.estimates = EstimateService(workspace)
+        self.actuals = ActualsService(workspace, self.estimates)
 
     @classmethod
     def open(
@@ -136,6 +138,7 @@ class WorkspaceServices:
             *self.rate_cards.deleted_items(),
             *self.estimates.deleted_items(),
             *self.projects.deleted_items(),
+            *self.actuals.deleted_items(),
         ]
         return sorted(items, key=lambda item: item.deleted_at, reverse=True)
 
@@ -149,6 +152,7 @@ class WorkspaceServices:
             "team_member": self.team,
             "rate_card": self.rate_cards,
             "project": self.projects,
+            "actual": self.actuals,
         }
         return services[kind]
 

@@ -73,6 +73,9 @@ class AgencyProfile(Timestamped, Base):
     estimate_number_pattern: Mapped[str] = mapped_column(String(80), default="KP-{year}-{seq:04}")
     payment_terms: Mapped[str] = mapped_column(Text, default="")
     fiscal_year_start_month: Mapped[int] = mapped_column(Integer, default=1)
+    hours_per_day: Mapped[Decimal] = mapped_column(
+        DecimalText(), default=Decimal("8"), server_default="8"
+    )
 
 
 class TeamMember(Timestamped, SoftDeletable, Base):
@@ -340,3 +343,31 @@ class EstimateLine(Base):
     optional: Mapped[bool] = mapped_column(default=False)
     role: Mapped[str] = mapped_column(String(120), default="")
     supplier: Mapped[str] = mapped_column(String(200), default="")
+
+
+class EstimateActual(Timestamped, SoftDeletable, Base):
+    """Actual cost (and hours) booked to an estimate line or section, entered or imported.
+
+    Lines and sections are named by their ``key``, which stays the same across revisions, so
+    an actual stays with its line when a revision or change order follows. The cost is in
+    minor units of the estimate's currency. ``batch`` groups the rows of one file import.
+    """
+
+    __tablename__ = "estimate_actual"
+    __table_args__ = (
+        CheckConstraint("line_key IS NOT NULL OR section_key IS NOT NULL", name="has_target"),
+        Index("ix_actual_estimate", "estimate_id", "entry_date"),
+        Index("ix_actual_batch", "batch"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    estimate_id: Mapped[int] = mapped_column(ForeignKey("estimate.id", ondelete="CASCADE"))
+    line_key: Mapped[str | None] = mapped_column(String(36), default=None)
+    section_key: Mapped[str | None] = mapped_column(String(36), default=None)
+    entry_date: Mapped[date] = mapped_column(Date)
+    hours: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    cost_minor: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text, default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    batch: Mapped[str | None] = mapped_column(String(36), default=None)

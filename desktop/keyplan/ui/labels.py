@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication
 
 from keyplan.domain.accounts import AccountKind, AccountStatus, BuyingRole, Health, NoteKind
@@ -77,3 +79,13 @@ def count_text(count: int, one: str, many: str, context: str = "counts") -> str:
     """
     text = QCoreApplication.translate(context, one if count == 1 else many)
     return text.replace("%n", f"{count:,}")
+
+
+def fill(template: str, *values: str) -> str:
+    """Put ``values`` in for %1, %2... of a translated template, in one pass (so a value that
+    holds "%2" stays as it is)."""
+    return re.sub(
+        r"%([1-9])",
+        lambda m: values[int(m[1]) - 1] if int(m[1]) <= len(values) else m[0],
+        template,
+    )

@@ -7,7 +7,6 @@ the dialog accepts only valid values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -18,18 +17,10 @@ from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text
+from keyplan.ui.labels import fill
 from keyplan.ui.widgets.form import Form
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2200
-
-
-def _fill(template: str, *values: str) -> str:
-    """Put ``values`` in for %1, %2... in one pass."""
-    return re.sub(
-        r"%([1-9])",
-        lambda m: values[int(m[1]) - 1] if int(m[1]) <= len(values) else m[0],
-        template,
-    )
 
 
 class _DecisionDialog(BaseDialog):
@@ -85,7 +76,7 @@ class _DecisionDialog(BaseDialog):
             if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
                 raise ValidationError(name, self.tr("Enter a date from 1990 on."))
             if sent_on is not None and value < sent_on:
-                raise ValidationError(name, _fill(late_message, date_text(sent_on)))
+                raise ValidationError(name, fill(late_message, date_text(sent_on)))
             return value
 
         return check
@@ -106,7 +97,7 @@ class ApprovalDialog(_DecisionDialog):
         super().__init__(parent, self.tr("Record approval"), title)
         self.sent_on = sent_on
         if sent_on is not None:
-            self.context.setText(_fill(self.tr("Sent to the client on %1."), date_text(sent_on)))
+            self.context.setText(fill(self.tr("Sent to the client on %1."), date_text(sent_on)))
         else:
             self.context.hide()
         f = self.form
@@ -157,7 +148,7 @@ class RejectionDialog(_DecisionDialog):
         super().__init__(parent, self.tr("Record rejection"), title)
         self.sent_on = sent_on
         if sent_on is not None:
-            self.context.setText(_fill(self.tr("Sent to the client on %1."), date_text(sent_on)))
+            self.context.setText(fill(self.tr("Sent to the client on %1."), date_text(sent_on)))
         else:
             self.context.hide()
         f = self.form

@@ -8,7 +8,6 @@ caller applies ``rows`` in its undoable command once the dialog is accepted.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +40,7 @@ from keyplan.services.rate_import import ImportProblem, RatePreview, RateRow, Ra
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, money_text
-from keyplan.ui.labels import count_text
+from keyplan.ui.labels import count_text, fill
 from keyplan.ui.locale import ui_locale
 from keyplan.ui.widgets.form import INVALID_STYLE
 
@@ -56,15 +55,6 @@ NUMBER_COLUMNS = frozenset({4, 5})
 
 def _t(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
-
-
-def _fill(template: str, *values: str) -> str:
-    """Put ``values`` in for %1, %2... in one pass (a header holding "%2" stays as it is)."""
-    return re.sub(
-        r"%([1-9])",
-        lambda m: values[int(m[1]) - 1] if int(m[1]) <= len(values) else m[0],
-        template,
-    )
 
 
 def field_labels() -> dict[str, str]:
@@ -101,7 +91,7 @@ def column_choice_text(index: int, header: str) -> str:
     """'B: Bill rate' — the column's letter and its header as the file has it."""
     letter = rate_import.column_letter(index)
     title = " ".join(header.split())
-    return _fill(_t("%1: %2"), letter, title) if title else _fill(_t("%1: (no header)"), letter)
+    return fill(_t("%1: %2"), letter, title) if title else fill(_t("%1: (no header)"), letter)
 
 
 def _cell_text(value: Any) -> str:
@@ -139,13 +129,13 @@ def duplicate_problems(table: RateTable, mapping: dict[str, int | None]) -> list
         letter = rate_import.column_letter(index)
         names = [labels[field].casefold() for field in fields]
         if len(names) == 2:
-            message = _fill(
+            message = fill(
                 _t("Column %1 is chosen for both the %2 and the %3: give each its own column."),
                 letter,
                 *names,
             )
         else:
-            message = _fill(
+            message = fill(
                 _t("Column %1 is chosen for %2 fields (%3): give each its own column."),
                 letter,
                 str(len(names)),
@@ -157,7 +147,7 @@ def duplicate_problems(table: RateTable, mapping: dict[str, int | None]) -> list
 
 def change_text(new: str, old: str | None) -> str:
     """'140.00 → 150.00' when the value changes, else the value."""
-    return new if old is None or old == new else _fill(_t("%1 → %2"), old, new)
+    return new if old is None or old == new else fill(_t("%1 → %2"), old, new)
 
 
 def preview_cells(preview: RatePreview, currency: str) -> tuple[str, ...]:
@@ -249,7 +239,7 @@ class RateImportDialog(BaseDialog):
         self.preview: list[RatePreview] = []
         self.problems: list[ImportProblem] = []
         self.problem_total = 0
-        self.setWindowTitle(_fill(self.tr("Import rates into %1"), card.name))
+        self.setWindowTitle(fill(self.tr("Import rates into %1"), card.name))
 
         # -- the file ----------------------------------------------------------------------
         self.file_label = QLabel(self.path.name)
@@ -276,7 +266,7 @@ class RateImportDialog(BaseDialog):
         for field in rate_import.FIELDS:
             combo = self._column_combo(field, guessed.get(field))
             required = field in rate_import.REQUIRED_FIELDS
-            text = _fill(self.tr("%1 *"), mnemonics[field]) if required else mnemonics[field]
+            text = fill(self.tr("%1 *"), mnemonics[field]) if required else mnemonics[field]
             label = QLabel(text)
             label.setObjectName(f"{field}_label")
             label.setBuddy(combo)
@@ -364,13 +354,13 @@ class RateImportDialog(BaseDialog):
         if self.table.sheet == rate_import.CSV_SHEET:
             where = self.tr("CSV file")
         else:
-            where = _fill(self.tr("Sheet “%1”"), self.table.sheet)
+            where = fill(self.tr("Sheet “%1”"), self.table.sheet)
         card = self.card
         if card.account_id is None:
-            into = _fill(self.tr("%1 (%2)"), card.name, card.currency)
+            into = fill(self.tr("%1 (%2)"), card.name, card.currency)
         else:
-            into = _fill(self.tr("%1 — %2 (%3)"), card.account_name, card.name, card.currency)
-        return _fill(
+            into = fill(self.tr("%1 — %2 (%3)"), card.account_name, card.name, card.currency)
+        return fill(
             self.tr("%1 · %2 below the header on row %3 · into %4"),
             where,
             rows,
@@ -391,7 +381,7 @@ class RateImportDialog(BaseDialog):
             combo.addItem(column_choice_text(index, header), index)
             samples = column_samples(self.table, index)
             tip = (
-                _fill(self.tr("First values: %1"), ", ".join(samples))
+                fill(self.tr("First values: %1"), ", ".join(samples))
                 if samples
                 else self.tr("No values in this column")
             )
@@ -494,8 +484,8 @@ class RateImportDialog(BaseDialog):
                 self.tr("Action"),
                 self.tr("Role"),
                 self.tr("Unit"),
-                _fill(self.tr("Bill rate (%1)"), currency),
-                _fill(self.tr("Cost rate (%1)"), currency),
+                fill(self.tr("Bill rate (%1)"), currency),
+                fill(self.tr("Cost rate (%1)"), currency),
                 self.tr("Valid from"),
             ]
         )
@@ -516,7 +506,7 @@ class RateImportDialog(BaseDialog):
         self.summary.setStyleSheet("")
         if changes:
             self.summary.setText(
-                _fill(
+                fill(
                     self.tr("%1 to add, %2 to update, %3 already the same."),
                     str(counts["add"]),
                     str(counts["update"]),

@@ -7,7 +7,6 @@ table and the "Copy" text are the same thing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,7 +33,7 @@ from keyplan.services.estimate_records import EstimateDocument, RevisionInfo
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, quantity_text
-from keyplan.ui.labels import estimate_status_labels
+from keyplan.ui.labels import estimate_status_labels, fill
 
 STATUS_COLOURS = {"added": "#D7EFD2", "removed": "#F9D6D5", "changed": "#FCEBC4"}
 STATUS_TEXT_COLOUR = "#1B1B1B"  # readable on the light status colours, in a dark scheme too
@@ -43,15 +42,6 @@ NUMBER_COLUMNS = frozenset({4, 5, 6})
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("RevisionDiffDialog", text)
-
-
-def _fill(template: str, *values: str) -> str:
-    """Put ``values`` in for %1, %2... in one pass."""
-    return re.sub(
-        r"%([1-9])",
-        lambda m: values[int(m[1]) - 1] if int(m[1]) <= len(values) else m[0],
-        template,
-    )
 
 
 def status_labels() -> dict[str, str]:
@@ -88,7 +78,7 @@ def kind_labels() -> dict[str, str]:
 def revision_label(info: RevisionInfo) -> str:
     """'Revision 2 — Sent — 2026-03-02'."""
     status = estimate_status_labels().get(info.status, info.status)
-    return _fill(_t("Revision %1 — %2 — %3"), str(info.revision), status, date_text(info.issued_on))
+    return fill(_t("Revision %1 — %2 — %3"), str(info.revision), status, date_text(info.issued_on))
 
 
 def delta_text(amount: Decimal, currency: str) -> str:
@@ -119,7 +109,7 @@ def change_texts(change: LineChange, currency: str) -> list[str]:
     """'Quantity: 10 → 12' for each changed field, in the domain's order."""
     labels = field_labels()
     return [
-        _fill(
+        fill(
             _t("%1: %2 → %3"),
             labels.get(name, name),
             value_text(name, old, currency),
@@ -197,7 +187,7 @@ def totals_rows(
     for rate in rates:
         rows.append(
             row(
-                _fill(_t("Tax %1"), percent_text(rate)),
+                fill(_t("Tax %1"), percent_text(rate)),
                 before.tax_by_rate.get(rate, zero),
                 after.tax_by_rate.get(rate, zero),
                 diff.tax_delta_by_rate.get(rate, zero),
@@ -281,7 +271,7 @@ class RevisionDiffDialog(BaseDialog):
         self.line_rows: list[LineChangeRow] = []
         latest = services.estimates.document(services.estimates.latest_revision_id(estimate_id))
         self.revisions = latest.revisions
-        self.setWindowTitle(_fill(self.tr("Compare revisions — %1"), latest.number))
+        self.setWindowTitle(fill(self.tr("Compare revisions — %1"), latest.number))
 
         self.old_combo = QComboBox()
         self.old_combo.setObjectName("old_revision")
@@ -400,7 +390,7 @@ class RevisionDiffDialog(BaseDialog):
             old = self.services.estimates.document(old_id)
             new = self.services.estimates.document(new_id)
         except (DomainError, WorkspaceError) as exc:
-            self.summary.setText(_fill(self.tr("These revisions cannot be compared: %1"), str(exc)))
+            self.summary.setText(fill(self.tr("These revisions cannot be compared: %1"), str(exc)))
             self.copy_button.setEnabled(False)
             return
         self.diff = diff
@@ -416,7 +406,7 @@ class RevisionDiffDialog(BaseDialog):
             counts = {status: 0 for status in STATUS_COLOURS}
             for change in diff.lines:
                 counts[change.status] += 1
-            lines = _fill(
+            lines = fill(
                 self.tr("%1 added, %2 removed, %3 changed"),
                 str(counts["added"]),
                 str(counts["removed"]),
@@ -424,7 +414,7 @@ class RevisionDiffDialog(BaseDialog):
             )
         else:
             lines = self.tr("No line changed")
-        total = _fill(self.tr("total %1 %2"), delta_text(diff.total_delta, currency), currency)
+        total = fill(self.tr("total %1 %2"), delta_text(diff.total_delta, currency), currency)
         return f"{lines} · {total}"
 
     def _fill_lines(self, diff: EstimateDiff, currency: str) -> None:
@@ -458,8 +448,8 @@ class RevisionDiffDialog(BaseDialog):
         self.totals_model.setHorizontalHeaderLabels(
             [
                 "",
-                _fill(self.tr("Revision %1"), str(old.revision)),
-                _fill(self.tr("Revision %1"), str(new.revision)),
+                fill(self.tr("Revision %1"), str(old.revision)),
+                fill(self.tr("Revision %1"), str(new.revision)),
                 self.tr("Delta"),
             ]
         )

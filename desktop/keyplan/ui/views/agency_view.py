@@ -27,7 +27,7 @@ from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import currency_choices
 from keyplan.ui.widgets.form import Form
 
-PERCENT_FIELDS = ("default_tax_rate", "margin_floor_percent")
+DECIMAL_FIELDS = ("default_tax_rate", "margin_floor_percent", "hours_per_day")
 
 
 class AgencyView(QWidget):
@@ -48,6 +48,7 @@ class AgencyView(QWidget):
         f.add_text("payment_terms", self.tr("Payment terms"))
         months = [(QLocale().monthName(m), m) for m in range(1, 13)]
         f.add_choice("fiscal_year_start_month", self.tr("Fiscal year starts"), months)
+        f.add_line("hours_per_day", self.tr("Hours in a working day"), "8")
         f.commit.connect(self._commit)
 
         self.swatch = QPushButton(self.tr("Choose…"))
@@ -99,7 +100,7 @@ class AgencyView(QWidget):
     def reload(self) -> None:
         profile = self.session.services.agency.get()
         values: dict[str, Any] = {name: getattr(profile, name) for name in self.form.fields}
-        for name in PERCENT_FIELDS:
+        for name in DECIMAL_FIELDS:
             values[name] = format_decimal(values[name], ui_locale())
         self.form.set_values(values)
         logo = self.session.services.agency.logo()
@@ -124,7 +125,7 @@ class AgencyView(QWidget):
 
     def _commit(self, name: str, value: Any) -> None:
         try:
-            if name in PERCENT_FIELDS:
+            if name in DECIMAL_FIELDS:
                 value = parse_decimal(str(value), ui_locale())
         except ValidationError as exc:
             self.form.show_error(name, exc.message)

@@ -36,6 +36,7 @@ class DeletedView(QWidget):
             "rate_card": self.tr("Rate card"),
             "estimate": self.tr("Estimate"),
             "project": self.tr("Project"),
+            "actual": self.tr("Actual cost"),
         }
         self.model = RecordTableModel(
             [

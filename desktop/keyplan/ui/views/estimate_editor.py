@@ -91,12 +91,14 @@ from keyplan.ui.models.estimate_grid_model import (
 )
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
+from keyplan.ui.views.actuals_panel import ActualsPanel
 from keyplan.ui.widgets.form import Form
 from keyplan.ui.widgets.rag_badge import STATUS_COLOURS
 from keyplan.ui.workers import CancelledError, remove_file, run_with_progress
 
 Index = QModelIndex | QPersistentModelIndex
 PASTE_PROBLEMS_SHOWN = 8
+ACTUALS_TAB = 3
 
 
 def read_tab_separated(text: str) -> list[list[str]]:
@@ -564,6 +566,9 @@ class EstimateEditor(QWidget):
         self.tabs.addTab(self.splitter, self.tr("Lines"))
         self.tabs.addTab(details_scroll, self.tr("Details"))
         self.tabs.addTab(self.orders, self.tr("Change orders"))
+        self.actuals = ActualsPanel(session)
+        self.actuals.setObjectName("actuals_panel")
+        self.tabs.addTab(self.actuals, self.tr("Actuals"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -673,6 +678,7 @@ class EstimateEditor(QWidget):
         self._show_details(document)
         if isinstance(document, EstimateDocument):
             self.orders_model.set_records(list(document.change_orders))
+            self.actuals.set_estimate(document.estimate_id)
         self._size_columns()
         return True
 
@@ -810,6 +816,11 @@ class EstimateEditor(QWidget):
         for name, action in self._button_actions.items():
             action.setVisible(show[name])  # in a toolbar, the action shows or hides it
         self.tabs.setTabVisible(2, not is_order and approved)
+        # estimate versus actual: once approved, or as soon as costs are booked
+        has_actuals = isinstance(document, EstimateDocument) and (
+            approved or self.session.services.actuals.count(document.estimate_id) > 0
+        )
+        self.tabs.setTabVisible(ACTUALS_TAB, not is_order and has_actuals)
         frozen = status != "draft"
         self.banner.setVisible(frozen)
         if frozen:

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from keyplan.domain.errors import DomainError
 from keyplan.services.estimate_records import ProjectDraft, ProjectRecord
 from keyplan.services.projects import ProjectStatus
+from keyplan.services.workspace import WorkspaceError
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
-from keyplan.ui.formatting import date_text
+from keyplan.ui.formatting import date_text, money_text, quantity_text
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.form import Form
@@ -90,6 +92,8 @@ class ProjectsPanel(QWidget):
         self.form = Form()
         self.form.add_text("brief", self.tr("Brief (as received)"))
         self.form.add_text("scope", self.tr("Scope"))
+        self.form.add_label("budget", self.tr("Cost: estimate vs actual"))
+        self.form.fields["budget"].widget.setWordWrap(True)  # type: ignore[attr-defined]
         self.form.commit.connect(self._commit)
         self.form.setEnabled(False)
 
@@ -115,7 +119,9 @@ class ProjectsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(splitter, 1)
         session.changed.connect(
-            lambda kind: self.reload() if kind in ("project", "workspace") else None
+            lambda kind: (
+                self.reload() if kind in ("project", "workspace", "actual", "estimate") else None
+            )
         )
 
     def show_account(self, account_id: int) -> None:
@@ -142,7 +148,35 @@ class ProjectsPanel(QWidget):
             self.form.reset()
         self.current_id = project.id
         self.form.setEnabled(True)
-        self.form.set_values({"brief": project.brief, "scope": project.scope})
+        self.form.set_values(
+            {"brief": project.brief, "scope": project.scope, "budget": self._budget(project.id)}
+        )
+
+    def _budget(self, project_id: int) -> str:
+        """Per currency: the estimated cost of the project's estimates against what was booked."""
+        try:
+            variances = self.session.services.actuals.project_variance(project_id)
+        except (DomainError, WorkspaceError):
+            return ""
+        if not variances:
+            return self.tr("No estimates yet.")
+        rows = []
+        for variance in variances:
+            figures = variance.figures
+            used = figures.burn_percent
+            rows.append(
+                self.tr("%1: %2 estimated, %3 actual%4")
+                .replace("%1", variance.currency)
+                .replace("%2", money_text(figures.estimated_cost, variance.currency))
+                .replace("%3", money_text(figures.actual_cost, variance.currency))
+                .replace(
+                    "%4",
+                    ""
+                    if used is None
+                    else self.tr(" (%1 % used)").replace("%1", quantity_text(used)),
+                )
+            )
+        return "\n".join(rows)
 
     def _update(self, project_id: int, label: str, changes: dict[str, Any]) -> str | None:
         return self.session.run(

@@ -45,6 +45,7 @@ from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.dialogs.rate_import_dialog import RateImportDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, read_decimal
+from keyplan.ui.labels import fill
 from keyplan.ui.locale import ui_locale
 from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, Column, RecordTableModel
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
@@ -66,15 +67,6 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("RateCardsView", text)
 
 
-def _fill(template: str, *values: str) -> str:
-    """Put ``values`` in for %1, %2... in one pass (a name holding "%2" stays as it is)."""
-    return re.sub(
-        r"%([1-9])",
-        lambda m: values[int(m[1]) - 1] if int(m[1]) <= len(values) else m[0],
-        template,
-    )
-
-
 def unit_labels() -> dict[str, str]:
     labels = {"hour": _t("per hour"), "day": _t("per day")}
     return {unit: labels.get(unit, unit) for unit in RATE_UNITS}
@@ -83,8 +75,8 @@ def unit_labels() -> dict[str, str]:
 def card_label(card: RateCardRecord) -> str:
     """'Standard (USD)' for an agency card, 'Aurora Japan — Japan rates (JPY)' for an override."""
     if card.account_id is None:
-        return _fill(_t("%1 (%2)"), card.name, card.currency)
-    return _fill(_t("%1 — %2 (%3)"), card.account_name, card.name, card.currency)
+        return fill(_t("%1 (%2)"), card.name, card.currency)
+    return fill(_t("%1 — %2 (%3)"), card.account_name, card.name, card.currency)
 
 
 def sorted_cards(cards: Sequence[RateCardRecord]) -> list[RateCardRecord]:
@@ -561,7 +553,7 @@ class RateCardsView(QWidget):
             scope = self.tr(
                 "Override for %2: these roles win over the agency's in %2's %1 estimates."
             )
-        self.card_scope.setText(_fill(scope, card.currency, card.account_name))
+        self.card_scope.setText(fill(scope, card.currency, card.account_name))
         for key, title in (
             ("bill_rate", self.tr("Bill rate (%1)")),
             ("cost_rate", self.tr("Cost rate (%1)")),
