@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -240,3 +240,12 @@ def test_a_failed_fill_leaves_no_half_written_file(
     with pytest.raises(RuntimeError):
         create_demo_workspace(path)
     assert not path.exists()
+
+
+@pytest.mark.parametrize("day", [date(2027, 3, 1), date(2030, 1, 15)])
+def test_the_demo_can_be_made_on_any_day(tmp_path: Path, day: date) -> None:
+    # every date of the demo is relative to its day, never to the machine's clock
+    with create_demo_workspace(tmp_path / "demo.keyplan", today=day) as services:
+        issued = [s.issued_on for s in services.estimates.summaries()]
+        assert max(issued) <= day
+        assert max(issued) >= day - timedelta(days=60)

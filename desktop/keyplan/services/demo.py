@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from keyplan.domain.money import Currency, round_half_up
 from keyplan.services.actuals import ActualDraft
+from keyplan.services.contact_reports import ActionDraft, AttendeeRef, ReportDraft
 from keyplan.services.estimate_records import LineDraft, ProjectDraft, RateOption
 from keyplan.services.estimates import LineEdit
 from keyplan.services.records import AccountDraft, ContactDraft, NoteDraft
@@ -1772,6 +1774,7 @@ def fill_demo(services: WorkspaceServices, *, today: date | None = None) -> Demo
     add_projects(services, ids, base)
     add_estimates(services, ids, base)
     add_actuals(services, ids, base)
+    add_contact_reports(services, ids, base)
     return ids
 
 
@@ -1934,6 +1937,181 @@ def add_estimates(services: WorkspaceServices, ids: DemoIds, today: date) -> Non
         ids.estimates[estimate.key] = _add_estimate(services, ids, today, estimate, rates)
 
 
+# -- contact reports ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoAction:
+    description: str
+    owner: str  # "c:<contact key>" or "m:<member key>"
+    due_days: int  # after the meeting
+    status: str = "open"
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    account: str
+    title: str
+    kind: str
+    hours_ago: int  # when the meeting ended, before the demo's "now"
+    minutes: int
+    time_zone: str
+    place: str
+    attendees: tuple[str, ...]  # "c:<contact key>", "m:<member key>" or a guest's name
+    agenda: str
+    discussion: str
+    decisions: str
+    actions: tuple[DemoAction, ...] = ()
+    sent_after_days: int | None = None  # None: not sent yet
+    next_meeting_days: int | None = None
+    next_meeting: str = ""
+
+
+REPORTS: tuple[DemoReport, ...] = (
+    DemoReport(
+        "sen_viet", "Họp tiến độ Livestream 11.11", "meeting", 50, 90, "Asia/Ho_Chi_Minh",
+        "Văn phòng Sen Việt, Quận 1, TP. Hồ Chí Minh",
+        ("c:cmo", "c:live", "c:performance", "m:minh"),
+        "1. Kết quả buổi livestream thử\n2. Kịch bản 11.11\n3. Ngân sách KOL",
+        "Buổi livestream thử đạt 18.400 lượt xem, tỷ lệ chuyển đổi 2,1 %. Chị Nguyễn Thị Hương "
+        "muốn tăng thời lượng lên 4 giờ và thêm hai KOL miền Bắc.",
+        "Giữ kịch bản 3 giờ; Harbourline gửi báo giá bổ sung cho 2 KOL trước thứ Sáu.",
+        (
+            DemoAction("Gửi báo giá bổ sung 2 KOL miền Bắc", "m:minh", 3),
+            DemoAction("Xác nhận danh sách sản phẩm flash sale", "c:live", 5),
+            DemoAction("Chia sẻ số liệu livestream thử", "c:performance", 1, "done"),
+        ),
+        None, 7, "Họp trực tuyến qua Zoom, 10:00",
+    ),
+    DemoReport(
+        "sen_viet", "Khởi động chiến dịch Tết", "workshop", 24 * 9, 180, "Asia/Ho_Chi_Minh",
+        "Harbourline Việt Nam, Quận 3", ("c:ceo", "c:cmo", "m:minh", "m:daniel"),
+        "Mục tiêu Tết, ngân sách, lịch trình",
+        "Hai bên thống nhất mục tiêu doanh thu Tết tăng 35 % so với năm trước.",
+        "Harbourline chuẩn bị kế hoạch truyền thông chi tiết.",
+        (DemoAction("Kế hoạch truyền thông Tết (bản nháp)", "m:daniel", 10, "in_progress"),),
+        1,
+    ),
+    DemoReport(
+        "aurora", "Q3 business review", "video_call", 24 * 6, 60, "Europe/Zurich",
+        "Microsoft Teams", ("c:cmo", "c:media", "c:procurement", "m:amelia", "m:daniel"),
+        "Q3 results against the JBP, retail media playbook progress, 2027 planning calendar",
+        "Aurora is on track for the year; retail media ROAS is 4.2 against a target of 3.8. "
+        "Isabelle asked for a Korea and Vietnam deep-dive before the 2027 budget round.",
+        "Korea and Vietnam deep-dive approved as change order 1. 2027 planning kick-off in "
+        "Geneva in January.",
+        (
+            DemoAction("Send the 2027 planning calendar", "m:amelia", 7, "done"),
+            DemoAction("Share the retail media data access for Korea", "c:media", 10),
+            DemoAction("Confirm the 2027 budget envelope", "c:procurement", 30),
+        ),
+        1, 40, "Geneva, Aurora HQ, 2027 planning kick-off",
+    ),
+    DemoReport(
+        "aurora_jp", "楽天スーパーSALE 振り返り", "meeting", 20, 60, "Asia/Tokyo",
+        "Aurora Japan 本社 (東京・港区)", ("c:md", "c:ecom", "m:kenji"),
+        "SALE の結果、次回の改善点",
+        "売上は目標比 112 %。広告費の配分を見直したいとの要望あり。",
+        "次回の SALE に向けて広告配分案を作成する。",
+        (DemoAction("広告配分案の作成", "m:kenji", 7),),
+    ),
+    DemoReport(
+        "hanbit", "Global expansion: payments set-up", "call", 24 * 3, 45, "Asia/Seoul",
+        "Phone", ("c:global", "c:payments", "m:jiwoo", "Kim Seo-yeon (PayBridge)"),
+        "Local payment methods for Japan and Taiwan",
+        "한국어 메모: PayPay와 LINE Pay를 우선 적용하기로 했습니다.",
+        "PayPay first, LINE Pay in Q1.",
+        (DemoAction("Send the PayPay onboarding checklist", "m:jiwoo", 2, "done"),),
+        1,
+    ),
+    DemoReport(
+        "severny_dom", "Встреча по программе лояльности", "meeting", 24 * 14, 120,
+        "Europe/Moscow", "Москва, офис «Северный Дом»", ("c:ceo", "c:crm", "m:sofia"),
+        "Итоги пилота программы лояльности",
+        "Пилот дал +9 % к повторным покупкам. Дмитрий Иванов просит расширить на Сибирь.",
+        "Расширяем программу на Сибирь с февраля.",
+        (DemoAction("Подготовить смету для Сибири", "m:sofia", 14),),
+        2,
+    ),
+    DemoReport(
+        "hoshizora", "決済セキュリティ監査の準備", "meeting", -26, 60, "Asia/Tokyo",
+        "Hoshizora Travel (東京・渋谷)", ("c:payments", "c:security", "m:kenji"),
+        "監査範囲、スケジュール", "", "",
+    ),
+)  # fmt: skip
+
+
+def _attendee(account: str, ids: DemoIds, text: str) -> AttendeeRef:
+    if text.startswith("c:"):
+        return AttendeeRef(contact_id=ids.contacts[account, text[2:]])
+    if text.startswith("m:"):
+        return AttendeeRef(team_member_id=ids.members[text[2:]])
+    return AttendeeRef(name=text)
+
+
+def add_contact_reports(
+    services: WorkspaceServices, ids: DemoIds, today: date, now: datetime | None = None
+) -> None:
+    """Reports sent and owed (one overdue), with action items; times relative to now."""
+    anchor = now or (
+        datetime.now(UTC)
+        if today == date.today()
+        else datetime.combine(today, time(12), tzinfo=UTC)
+    )
+    reports = services.contact_reports
+    for demo in REPORTS:
+        zone = ZoneInfo(demo.time_zone)
+        # meetings start on the quarter hour, local time
+        ends = (anchor - timedelta(hours=demo.hours_ago)).astimezone(zone)
+        ends = ends.replace(minute=ends.minute - ends.minute % 15, second=0, microsecond=0)
+        # office hours where the client is, for meetings long past or still to come (a
+        # report due today has to stay where the clock puts it)
+        if (demo.hours_ago >= 48 or demo.hours_ago < 0) and not 9 <= ends.hour < 19:
+            ends = ends.replace(hour=10 + ends.hour % 8)
+        starts = ends - timedelta(minutes=demo.minutes)
+        meeting_day = starts.date()
+        report_id = reports.create(
+            ids.accounts[demo.account],
+            ReportDraft(
+                title=demo.title,
+                kind=demo.kind,
+                starts_at=starts,
+                ends_at=ends,
+                time_zone=demo.time_zone,
+                place=demo.place,
+                agenda=demo.agenda,
+                discussion=demo.discussion,
+                decisions=demo.decisions,
+                next_meeting_on=meeting_day + timedelta(days=demo.next_meeting_days)
+                if demo.next_meeting_days is not None
+                else None,
+                next_meeting=demo.next_meeting,
+                attendees=tuple(_attendee(demo.account, ids, a) for a in demo.attendees),
+            ),
+        )
+        for action in demo.actions:
+            owner = action.owner[2:]
+            action_id = reports.add_action(
+                report_id,
+                ActionDraft(
+                    description=action.description,
+                    owner_contact_id=ids.contacts[demo.account, owner]
+                    if action.owner.startswith("c:")
+                    else None,
+                    owner_member_id=ids.members[owner] if action.owner.startswith("m:") else None,
+                    due_on=meeting_day + timedelta(days=action.due_days),
+                ),
+            )
+            if action.status != "open":
+                reports.update_action(
+                    action_id,
+                    {"status": action.status},
+                    today=meeting_day + timedelta(days=max(action.due_days - 1, 0)),
+                )
+        if demo.sent_after_days is not None:
+            reports.mark_sent(report_id, meeting_day + timedelta(days=demo.sent_after_days))
+
+
 # How far the work of an approved estimate has got, section by section: each line's actual
 # cost is its estimate times the factor (cycled per line), so the variance view has lines over
 # and under budget, a section half done and a change order not started yet.
@@ -2077,8 +2255,8 @@ def _add_revision(
 ) -> int:
     """Revise the sent revision like a user: copy, change lines and header, maybe send."""
     estimates = services.estimates
-    revision_id = estimates.revise(estimate_id)
     issued = today - timedelta(days=revision.issued_days_ago)
+    revision_id = estimates.revise(estimate_id, issued_on=issued)  # the demo's day, not the clock's
     estimates.update_revision(
         revision_id,
         {"issued_on": issued, "valid_until": issued + timedelta(days=30), **revision.header},

@@ -16,7 +16,9 @@ from keyplan.services.accounts import AccountService
 from keyplan.services.actuals import ActualsService
 from keyplan.services.agency import AgencyService, TeamService
 from keyplan.services.base import EntityService
+from keyplan.services.contact_reports import ContactReportService
 from keyplan.services.contacts import ContactService
+from keyplan.services.email_drafts import EmailDraftService
 from keyplan.services.estimates import EstimateService
 from keyplan.services.notes import NoteService
 from keyplan.services.projects import ProjectService
@@ -51,6 +53,8 @@ class WorkspaceServices:
         self.accounts = AccountService(workspace)
         self.contacts = ContactService(workspace)
         self.notes = NoteService(workspace)
+        self.contact_reports = ContactReportService(workspace)
+        self.email_drafts = EmailDraftService(workspace)
         self.rate_cards = RateCardService(workspace)
         self.projects = ProjectService(workspace)
         self.estimates = EstimateService(workspace)
@@ -134,6 +138,7 @@ class WorkspaceServices:
             *self.accounts.deleted_items(),
             *self.contacts.deleted_items(),
             *self.notes.deleted_items(),
+            *self.contact_reports.deleted_items(),
             *self.team.deleted_items(),
             *self.rate_cards.deleted_items(),
             *self.estimates.deleted_items(),
@@ -153,6 +158,7 @@ class WorkspaceServices:
             "rate_card": self.rate_cards,
             "project": self.projects,
             "actual": self.actuals,
+            "contact_report": self.contact_reports,
         }
         return services[kind]
 

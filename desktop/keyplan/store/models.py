@@ -371,3 +371,102 @@ class EstimateActual(Timestamped, SoftDeletable, Base):
     reference: Mapped[str] = mapped_column(String(120), default="")
     source: Mapped[str] = mapped_column(String(200), default="")
     batch: Mapped[str | None] = mapped_column(String(36), default=None)
+
+
+class ContactReport(Timestamped, SoftDeletable, Base):
+    """What was said and agreed at a client meeting or call; owed within 24 hours.
+
+    ``starts_at`` / ``ends_at`` are the instants (UTC in the file); ``time_zone`` is the
+    meeting's IANA zone, in which the app shows and prints its times.
+    """
+
+    __tablename__ = "contact_report"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        Index("ix_contact_report_account", "account_id", "starts_at"),
+        Index("ix_contact_report_unsent", "sent_on", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("project.id", ondelete="SET NULL"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="meeting")
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    time_zone: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(String(200), default="")
+    agenda: Mapped[str] = mapped_column(Text, default="")
+    discussion: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    next_meeting_on: Mapped[date | None] = mapped_column(Date, default=None)
+    next_meeting: Mapped[str] = mapped_column(String(200), default="")
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+    sent_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class ReportAttendee(Base):
+    """Who took part: a client contact, a team member, or a guest named in the report."""
+
+    __tablename__ = "report_attendee"
+    __table_args__ = (
+        CheckConstraint(
+            "(contact_id IS NOT NULL) + (team_member_id IS NOT NULL) + (name <> '') >= 1",
+            name="names_someone",
+        ),
+        Index("ix_report_attendee_report", "report_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("contact_report.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), default=None
+    )
+    team_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_member.id", ondelete="SET NULL"), default=None
+    )
+    name: Mapped[str] = mapped_column(String(200), default="")  # a guest's name and company
+
+
+class ActionItem(Timestamped, SoftDeletable, Base):
+    """Something someone promised in a meeting: who does what by when."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'in_progress', 'done', 'dropped')", name="status_known"
+        ),
+        Index("ix_action_item_account", "account_id", "status"),
+        Index("ix_action_item_report", "report_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    report_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_report.id", ondelete="CASCADE"), default=None
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    description: Mapped[str] = mapped_column(Text)
+    owner_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), default=None
+    )
+    owner_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_member.id", ondelete="SET NULL"), default=None
+    )
+    owner_name: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    done_on: Mapped[date | None] = mapped_column(Date, default=None)
+
+
+class EmailTemplate(Timestamped, Base):
+    """The agency's subject and body for the e-mail drafts of one kind of document."""
+
+    __tablename__ = "email_template"
+
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)  # "estimate", ...
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)

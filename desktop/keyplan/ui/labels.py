@@ -7,6 +7,7 @@ import re
 from PySide6.QtCore import QCoreApplication
 
 from keyplan.domain.accounts import AccountKind, AccountStatus, BuyingRole, Health, NoteKind
+from keyplan.domain.contact_reports import ActionStatus, ReportKind, ReportState
 
 
 def _t(text: str) -> str:
@@ -89,3 +90,35 @@ def fill(template: str, *values: str) -> str:
         lambda m: values[int(m[1]) - 1] if int(m[1]) <= len(values) else m[0],
         template,
     )
+
+
+def report_kind_labels() -> dict[str, str]:
+    """Kinds of contact report, in the order offered."""
+    return {
+        ReportKind.MEETING: _t("Meeting"),
+        ReportKind.CALL: _t("Call"),
+        ReportKind.VIDEO_CALL: _t("Video call"),
+        ReportKind.EMAIL: _t("E-mail"),
+        ReportKind.WORKSHOP: _t("Workshop"),
+    }
+
+
+def report_state_labels() -> dict[str, str]:
+    """Where a contact report stands under the 24-hour rule."""
+    return {
+        ReportState.UPCOMING: _t("Upcoming"),
+        ReportState.DUE: _t("Due"),
+        ReportState.DUE_TODAY: _t("Due today"),
+        ReportState.OVERDUE: _t("Overdue"),
+        ReportState.SENT: _t("Sent"),
+    }
+
+
+def action_status_labels() -> dict[str, str]:
+    """Statuses of an action item, in workflow order."""
+    return {
+        ActionStatus.OPEN: _t("Open"),
+        ActionStatus.IN_PROGRESS: _t("In progress"),
+        ActionStatus.DONE: _t("Done"),
+        ActionStatus.DROPPED: _t("Dropped"),
+    }

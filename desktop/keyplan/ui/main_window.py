@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -32,11 +33,12 @@ from keyplan.services.workspace import WORKSPACE_SUFFIX, WorkspaceError, Workspa
 from keyplan.ui.actions import MENUS, build_actions
 from keyplan.ui.commands import CreateCommand, DeleteCommand
 from keyplan.ui.dialogs.new_account_dialog import NewAccountDialog
+from keyplan.ui.labels import count_text
 from keyplan.ui.models.account_tree_model import ACCOUNT_ID_ROLE, AccountTreeModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.settings import Settings
 from keyplan.ui.views.account_view import AccountView
-from keyplan.ui.views.accounts_view import AccountsView
+from keyplan.ui.views.accounts_view import AccountsView, local_zone
 from keyplan.ui.views.agency_view import AgencyView
 from keyplan.ui.views.deleted_view import DeletedView
 from keyplan.ui.views.estimate_editor import EstimateEditor
@@ -142,9 +144,20 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([340, 1000])
         self.setCentralWidget(self.splitter)
 
+        self.reports_label = QLabel()
+        self.reports_label.setObjectName("reports_status")
+        self.reports_label.setToolTip(
+            self.tr("Contact reports are due 24 hours after the meeting (Accounts page)")
+        )
+        self.statusBar().addPermanentWidget(self.reports_label)
         self.workspace_label = QLabel()
         self.workspace_label.setObjectName("workspace_label")
         self.statusBar().addPermanentWidget(self.workspace_label)
+        # reports turn due and overdue with the clock, not only with edits
+        self.reports_timer = QTimer(self)
+        self.reports_timer.setInterval(60_000)
+        self.reports_timer.timeout.connect(self.update_reports_status)
+        self.reports_timer.start()
 
         self.actions_ = build_actions(
             self,
@@ -247,6 +260,7 @@ class MainWindow(QMainWindow):
             self.welcome.set_recent(self.settings.recent_workspaces)
             self.stack.setCurrentWidget(self.welcome)
             self.workspace_label.setText(self.tr("No workspace open"))
+            self.update_reports_status()
             self.setWindowTitle(APP_NAME)
             return
         session.error.connect(self.show_error)
@@ -276,6 +290,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{path.stem} — {APP_NAME}")
         self._reload_tree()
         self._restore_splitters()
+        self.update_reports_status()
         self.show_page("accounts")
 
     def open_workspace(self, path: Path) -> bool:
@@ -472,6 +487,39 @@ class MainWindow(QMainWindow):
     def _changed(self, kind: str) -> None:
         if kind in ("account", "team", "workspace"):
             self._reload_tree()
+        if kind in ("account", "contact_report", "workspace"):
+            self.update_reports_status()
+
+    def update_reports_status(self, now: datetime | None = None) -> None:
+        """'1 contact report overdue · 2 due today' in the status bar; hidden when none."""
+        if self.session is None:
+            self.reports_label.hide()
+            return
+        try:
+            counts = self.session.services.contact_reports.due_counts(
+                now=now, local_zone=local_zone()
+            )
+        except WorkspaceError:
+            return
+        parts = []
+        if counts.overdue:
+            parts.append(
+                count_text(counts.overdue, "1 contact report overdue", "%n contact reports overdue")
+            )
+        if counts.due_today:
+            parts.append(
+                count_text(counts.due_today, "1 contact report due today", "%n due today")
+                if not parts
+                else count_text(counts.due_today, "1 due today", "%n due today")
+            )
+        self.reports_label.setText("  ·  ".join(parts))
+        colour = "#C62828" if counts.overdue else "#B26A00"
+        self.reports_label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self.reports_label.setVisible(bool(parts))
+        if self.pages.get("accounts") is not None and now is None:
+            accounts = self.pages["accounts"]
+            if isinstance(accounts, AccountsView):
+                accounts.reload_owed()
 
     def _tree_menu(self, position: object) -> None:
         index = self.tree.indexAt(position)  # type: ignore[arg-type]

@@ -11,6 +11,8 @@ from keyplan.services.records import AccountRecord
 from keyplan.ui.labels import health_labels, kind_labels, status_labels
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import AccountOverview
+from keyplan.ui.views.action_items_panel import ActionItemsPanel
+from keyplan.ui.views.contact_reports_panel import ContactReportsPanel
 from keyplan.ui.views.contacts_panel import ContactsPanel
 from keyplan.ui.views.estimates_view import EstimatesView
 from keyplan.ui.views.notes_panel import NotesPanel
@@ -60,6 +62,10 @@ class AccountView(QWidget):
         work.addWidget(self.estimates_holder)
         work.setStretchFactor(1, 2)
         self.tabs.insertTab(2, work, self.tr("Projects && estimates"))
+        self.reports = ContactReportsPanel(session)
+        self.action_items = ActionItemsPanel(session)
+        self.tabs.addTab(self.reports, self.tr("Contact reports"))
+        self.tabs.addTab(self.action_items, self.tr("Action items"))
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -79,6 +85,8 @@ class AccountView(QWidget):
         self.contacts.show_account(account.id)
         self.notes.show_account(account.id)
         self.projects.show_account(account.id)
+        self.reports.show_account(account.id)
+        self.action_items.show_account(account.id)
         if self.estimates is None or self.estimates.account_id != account.id:
             if self.estimates is not None:
                 self.estimates.deleteLater()
@@ -110,7 +118,14 @@ class AccountView(QWidget):
         if kind in ("account", "team", "workspace"):
             if not self.show_account(self.account.id):
                 self.account_gone.emit()
-        elif kind == "contact":
+        elif kind == "contact":  # names, titles and time zones in reports and action items
             self.contacts.reload()
+            self.reports.reload()
+            self.action_items.reload()
         elif kind == "note":
             self.notes.reload()
+        elif kind == "contact_report":
+            self.reports.reload()
+            self.action_items.reload()
+        elif kind == "project":  # the project a report is about
+            self.reports.reload()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
+
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +25,12 @@ from keyplan.ui.models.record_table_model import (
     RecordTableModel,
 )
 from keyplan.ui.operations import WorkspaceSession
-from keyplan.ui.widgets.rag_badge import rag_icon
+from keyplan.ui.widgets.rag_badge import REPORT_STATE_COLOURS, dot_icon, rag_icon
+
+
+def local_zone() -> tzinfo:
+    """The user's own time zone: what "due today" means."""
+    return datetime.now().astimezone().tzinfo or UTC
 
 
 class AccountsView(QWidget):
@@ -95,9 +103,54 @@ class AccountsView(QWidget):
         top.addWidget(self.count)
         top.addWidget(self.filter)
 
+        # the 24-hour rule: reports owed to clients, overdue first
+        states = {
+            "overdue": self.tr("Overdue"),
+            "due_today": self.tr("Due today"),
+            "due": self.tr("Due"),
+        }
+        self.owed_model = RecordTableModel(
+            [
+                Column("account_name", self.tr("Account")),
+                Column("title", self.tr("Contact report")),
+                Column(
+                    "starts_at",
+                    self.tr("Meeting"),
+                    display=lambda r: r.local_start.strftime("%Y-%m-%d %H:%M"),
+                ),
+                Column(
+                    "due_at",
+                    self.tr("Due"),
+                    display=lambda r: r.due_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                ),
+                Column(
+                    "state",
+                    self.tr("State"),
+                    display=lambda r: states.get(r.state, r.state),
+                    icon=lambda r: dot_icon(REPORT_STATE_COLOURS.get(r.state, "#9E9E9E")),
+                ),
+            ],
+            self,
+        )
+        self.owed_table = QTableView()
+        self.owed_table.setObjectName("owed_reports")
+        self.owed_table.setModel(self.owed_model)
+        self.owed_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.owed_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.owed_table.verticalHeader().hide()
+        self.owed_table.horizontalHeader().setStretchLastSection(True)
+        self.owed_table.activated.connect(
+            lambda index: self.open_account.emit(self.owed_model.record(index.row()).account_id)
+        )
+        self.owed_box = QGroupBox()
+        self.owed_box.setObjectName("owed_box")
+        owed_layout = QVBoxLayout(self.owed_box)
+        owed_layout.addWidget(self.owed_table)
+
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(self.owed_box, 1)
         session.changed.connect(self._changed)
         self.reload()
 
@@ -107,10 +160,27 @@ class AccountsView(QWidget):
         self.model.set_records(accounts)
         self.count.setText(count_text(len(accounts), "1 account", "%n accounts"))
         self.table.resizeColumnsToContents()
+        self.reload_owed()
+
+    def reload_owed(self, now: datetime | None = None) -> None:
+        """The contact reports owed to clients (meeting over, not sent), oldest due first."""
+        owed = self.session.services.contact_reports.owed(now=now, local_zone=local_zone())
+        self.owed_model.set_records(owed)
+        self.owed_box.setTitle(
+            count_text(
+                len(owed),
+                "1 contact report owed to a client (24 hours after the meeting)",
+                "%n contact reports owed to clients (24 hours after the meeting)",
+            )
+        )
+        self.owed_box.setVisible(bool(owed))
+        self.owed_table.resizeColumnsToContents()
 
     def _changed(self, kind: str) -> None:
         if kind in ("account", "team", "workspace"):
             self.reload()
+        elif kind == "contact_report":
+            self.reload_owed()
 
     def _open(self, index: QModelIndex) -> None:
         self.open_account.emit(index.data(RECORD_ID_ROLE))

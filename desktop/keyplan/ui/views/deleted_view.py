@@ -37,6 +37,7 @@ class DeletedView(QWidget):
             "estimate": self.tr("Estimate"),
             "project": self.tr("Project"),
             "actual": self.tr("Actual cost"),
+            "contact_report": self.tr("Contact report"),
         }
         self.model = RecordTableModel(
             [

@@ -9,6 +9,13 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
 
 RAG_COLOURS = {"green": "#2E7D32", "amber": "#F29D0A", "red": "#C62828"}
+REPORT_STATE_COLOURS = {  # of contact reports under the 24-hour rule
+    "overdue": "#C62828",
+    "due_today": "#F29D0A",
+    "due": "#1F4E79",
+    "upcoming": "#9E9E9E",
+    "sent": "#2E7D32",
+}
 STATUS_COLOURS = {  # of estimate revisions and change orders
     "draft": "#757575",
     "sent": "#1565C0",
