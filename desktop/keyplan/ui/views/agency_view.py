@@ -25,6 +25,7 @@ from keyplan.ui.commands import SetLogoCommand, UpdateCommand
 from keyplan.ui.locale import ui_locale
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import currency_choices
+from keyplan.ui.views.email_templates import EmailTemplatesBox
 from keyplan.ui.widgets.form import Form
 
 DECIMAL_FIELDS = ("default_tax_rate", "margin_floor_percent", "hours_per_day")
@@ -88,9 +89,14 @@ class AgencyView(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.6)
         font.setBold(True)
         title.setFont(font)
+        self.templates = EmailTemplatesBox(session)
+        page = QWidget()
+        page_layout = QVBoxLayout(page)
+        page_layout.addWidget(f)
+        page_layout.addWidget(self.templates)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setWidget(f)
+        scroll.setWidget(page)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(scroll)

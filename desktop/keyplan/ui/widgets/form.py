@@ -41,7 +41,7 @@ class Field:
     write: Callable[[Any], None]
 
 
-class _FocusOut(QObject):
+class FocusOutFilter(QObject):
     """Calls back when a QPlainTextEdit loses focus: its 'editing finished'.
 
     A context menu or completer popup taking focus is not the end of editing.
@@ -144,7 +144,7 @@ class Form(QWidget):
         edit.setTabChangesFocus(True)
         edit.setMaximumHeight(110)
         self._add(name, label, edit, edit.toPlainText, lambda v: edit.setPlainText(v or ""))
-        edit.installEventFilter(_FocusOut(lambda: self._finished(name), edit))
+        edit.installEventFilter(FocusOutFilter(lambda: self._finished(name), edit))
         return edit
 
     def add_choice(
