@@ -41,7 +41,12 @@ from keyplan.services.estimate_records import (
     EstimateSummary,
 )
 from keyplan.services.estimates import STATUSES
-from keyplan.services.exporting import ExportError, estimate_file_name, export_estimate_xlsx
+from keyplan.services.exporting import (
+    ExportError,
+    estimate_file_name,
+    export_estimate_pdf,
+    export_estimate_xlsx,
+)
 from keyplan.services.records import AccountRecord
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 
@@ -510,15 +515,25 @@ def _cmd_estimate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export_estimate(args: argparse.Namespace) -> int:
-    """Write an estimate revision as an Excel workbook for the client or for internal use."""
+    """Write an estimate revision as an Excel workbook (client or internal) or, when the file
+    name ends in .pdf, as the client's PDF quote."""
+    output: Path = args.output
+    pdf = not output.is_dir() and output.suffix.lower() == ".pdf"
+    if pdf and args.audience != "client":
+        raise ExportError(
+            "The PDF is the client's quote and has no internal variant: "
+            "write the internal estimate to an .xlsx file."
+        )
     with WorkspaceServices.open(args.path, read_only=True) as services:
         revision_id = services.estimates.find(args.number, args.revision)
-        output = args.output
         if output.is_dir():  # a folder: the suggested file name inside it
             output = output / estimate_file_name(services, revision_id, args.audience)
-        written = export_estimate_xlsx(
-            services, revision_id, args.audience, output, overwrite=args.force
-        )
+        if pdf:
+            written = export_estimate_pdf(services, revision_id, output, overwrite=args.force)
+        else:
+            written = export_estimate_xlsx(
+                services, revision_id, args.audience, output, overwrite=args.force
+            )
     _write(sys.stdout, str(written))
     return EXIT_OK
 
@@ -971,10 +986,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export-estimate",
-        help="write an estimate as an Excel workbook (client or internal)",
+        help="write an estimate as an Excel workbook (client or internal) or a PDF quote",
         description="Write one revision of an estimate (the latest by default) as an .xlsx "
-        "workbook with live formulas. The client workbook never contains costs, margins, "
-        "markups or internal notes.",
+        "workbook with live formulas, or as the client's PDF quote when FILE ends in .pdf. "
+        "Client files never contain costs, margins, markups or internal notes.",
     )
     export.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
     export.add_argument("number", metavar="NUMBER", help="the estimate number, e.g. KP-2026-0001")
@@ -983,7 +998,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--audience",
         choices=("client", "internal"),
         default="client",
-        help="who the workbook is for (default: client)",
+        help="who the workbook is for (default: client; a PDF is always the client's)",
     )
     export.add_argument(
         "-o",
@@ -991,7 +1006,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         required=True,
-        help="the .xlsx file to write, or a folder for the suggested file name",
+        help="the .xlsx or .pdf file to write (the format follows the extension), or a "
+        "folder for the workbook's suggested file name",
     )
     export.add_argument(
         "--force", action="store_true", help="replace the file if it exists (default: refuse)"

@@ -1043,6 +1043,8 @@ PROJECTS: tuple[DemoProject, ...] = (
 
 # The large estimate: deliverables x markets, generated from two small tables.
 # (code, name with its language, tier: 1 big market ... 3 small, English-speaking?)
+# Thai and Arabic are named in English: the shipped fonts cover Latin, Vietnamese, Cyrillic
+# and CJK, and reportlab cannot shape Arabic, so a client PDF would show empty boxes.
 LOCALISATION_MARKETS: tuple[tuple[str, str, int, bool], ...] = (
     ("JP", "Japan (日本語)", 1, False),
     ("KR", "Korea (한국어)", 1, False),
@@ -1051,13 +1053,13 @@ LOCALISATION_MARKETS: tuple[tuple[str, str, int, bool], ...] = (
     ("HK", "Hong Kong (繁體中文 / English)", 2, False),
     ("SG", "Singapore (English)", 2, True),
     ("MY", "Malaysia (Bahasa Melayu)", 3, False),
-    ("TH", "Thailand (ภาษาไทย)", 2, False),
+    ("TH", "Thailand (Thai)", 2, False),
     ("VN", "Vietnam (Tiếng Việt)", 2, False),
     ("ID", "Indonesia (Bahasa Indonesia)", 2, False),
     ("PH", "Philippines (English)", 3, True),
     ("AU", "Australia (English)", 2, True),
     ("IN", "India (English)", 2, True),
-    ("AE", "United Arab Emirates (العربية)", 3, False),
+    ("AE", "United Arab Emirates (Arabic)", 3, False),
     ("DE", "Germany (Deutsch)", 1, False),
     ("FR", "France (Français)", 1, False),
     ("IT", "Italy (Italiano)", 2, False),

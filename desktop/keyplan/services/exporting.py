@@ -4,8 +4,9 @@
 client document is built from client fields only (see :mod:`keyplan.exports.documents`), with
 the figures ``EstimateService.document`` priced through ``domain.estimates.compute_totals``.
 :func:`export_estimate_xlsx` writes it atomically (a temporary file renamed into place) and
-never replaces an existing file unless asked to. The GUI and ``keyplan-cli`` call these same
-functions.
+never replaces an existing file unless asked to; :func:`export_estimate_pdf` writes the client
+document as a PDF quote the same way (there is no internal PDF). The GUI and ``keyplan-cli``
+call these same functions.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from keyplan.exports.documents import (
     internal_estimate_document,
 )
 from keyplan.exports.files import ExportError, ExportExistsError, atomic_write, safe_file_name
+from keyplan.exports.pdf import build_estimate_pdf
+from keyplan.exports.pdf.fonts import register_fonts
 from keyplan.exports.tables import CellValue, TableColumn, TableDocument, TableRow
 from keyplan.exports.xlsx import write_estimate_workbook
 from keyplan.exports.xlsx.table import write_table_workbook
@@ -42,6 +45,8 @@ __all__ = [
     "agency_header",
     "build_estimate_document",
     "estimate_file_name",
+    "estimate_pdf_file_name",
+    "export_estimate_pdf",
     "export_estimate_xlsx",
 ]
 
@@ -160,6 +165,39 @@ def export_estimate_xlsx(
 
     def write(temp: Path) -> None:
         write_estimate_workbook(document, temp)
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+def estimate_pdf_file_name(services: WorkspaceServices, revision_id: int) -> str:
+    """The suggested name of the PDF quote: ``{account} - {number} rev{n} - {title}.pdf``.
+
+    The PDF is the client's document only, so there is no internal variant of the name.
+    """
+    record = services.estimates.document(revision_id)
+    return safe_file_name(
+        record.account_name, record.number, record.revision, record.title, extension=".pdf"
+    )
+
+
+def export_estimate_pdf(
+    services: WorkspaceServices, revision_id: int, path: Path, *, overwrite: bool = False
+) -> Path:
+    """Write the client estimate (the PDF quote) to ``path``; returns the path written.
+
+    The document is the client one (:func:`build_estimate_document` with ``"client"``): the
+    PDF has no cost, margin, markup or internal note to leak. Written like the workbook:
+    atomically, and an existing file is kept unless ``overwrite`` (``ExportExistsError``);
+    ``ExportError`` says what went wrong with the file or the shipped fonts.
+    """
+    try:
+        register_fonts()
+    except FileNotFoundError as exc:  # a damaged installation, not a problem with the file
+        raise ExportError(f"{exc} Reinstall Keyplan to export PDFs.") from None
+    document = build_estimate_document(services, revision_id, "client")
+
+    def write(temp: Path) -> None:
+        temp.write_bytes(build_estimate_pdf(document))
 
     return atomic_write(Path(path), write, overwrite=overwrite)
 

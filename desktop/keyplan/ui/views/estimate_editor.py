@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -60,7 +61,13 @@ from keyplan.services.estimate_records import (
     RateOption,
 )
 from keyplan.services.estimates import LineEdit
-from keyplan.services.exporting import ExportError, estimate_file_name, export_estimate_xlsx
+from keyplan.services.exporting import (
+    ExportError,
+    estimate_file_name,
+    estimate_pdf_file_name,
+    export_estimate_pdf,
+    export_estimate_xlsx,
+)
 from keyplan.services.workspace import WorkspaceError
 from keyplan.ui.commands import UpdateCommand
 from keyplan.ui.dialogs.decision_dialogs import ApprovalDialog, RejectionDialog, SendDialog
@@ -433,7 +440,9 @@ class EstimateEditor(QWidget):
             ("approve", self.tr("Record approval…"), self.record_approval),
             ("reject", self.tr("Record rejection…"), self.record_rejection),
             ("compare", self.tr("Compare revisions…"), self.compare_revisions),
-            ("export", self.tr("Export to Excel…"), self.export_excel),
+            # clicked(bool) would pass False as the first argument: call them without one
+            ("export", self.tr("Export to Excel…"), lambda: self.export_excel()),
+            ("pdf", self.tr("Export PDF…"), lambda: self.export_pdf()),
             ("import", self.tr("Import client's workbook…"), self.import_client_workbook),
             ("change_order", self.tr("New change order…"), self.new_change_order),
             ("back", self.tr("Back to the estimate"), self.back_to_estimate),
@@ -811,6 +820,7 @@ class EstimateEditor(QWidget):
             "change_order": not is_order and approved,
             "back": is_order,
             "export": not is_order,
+            "pdf": not is_order,
             "import": not is_order and latest and status in ("sent", "rejected"),
         }
         for name, action in self._button_actions.items():
@@ -1495,11 +1505,44 @@ class EstimateEditor(QWidget):
             path = Path(name)  # the save dialog asked before replacing a file
             settings.setValue("exports/folder", str(path.parent))
         revision_id, chosen, target = document.revision_id, audience, path
+        return self._run_export(
+            target,
+            lambda: export_estimate_xlsx(services, revision_id, chosen, target, overwrite=True),
+        )
+
+    def export_pdf(self, path: Path | None = None) -> Path | None:
+        """Write this revision as the client's PDF quote (there is no internal PDF)."""
+        document = self.document
+        if not isinstance(document, EstimateDocument):
+            return None
+        services = self.session.services
+        replace = True  # a path given, or one the save dialog asked about, may be replaced
+        if path is None:
+            settings = QSettings(ORGANISATION, APP_NAME)
+            folder = Path(str(settings.value("exports/folder", "")) or paths.default_folder())
+            suggested = folder / estimate_pdf_file_name(services, document.revision_id)
+            name, _ = QFileDialog.getSaveFileName(
+                self, self.tr("Export PDF"), str(suggested), self.tr("PDF document (*.pdf)")
+            )
+            if not name:
+                return None
+            path = Path(name)
+            if path.suffix.lower() != ".pdf":  # the dialog did not ask about this name
+                path, replace = path.with_name(path.name + ".pdf"), False
+            settings.setValue("exports/folder", str(path.parent))
+        revision_id, target = document.revision_id, path
+        return self._run_export(
+            target,
+            lambda: export_estimate_pdf(services, revision_id, target, overwrite=replace),
+        )
+
+    def _run_export(self, target: Path, work: Callable[[], Path]) -> Path | None:
+        """Run an export in a worker behind a progress dialog; offer to open its folder."""
         try:
             written: Path = run_with_progress(
                 self,
                 self.tr("Exporting %1…").replace("%1", target.name),
-                lambda: export_estimate_xlsx(services, revision_id, chosen, target, overwrite=True),
+                work,
                 undo_if_cancelled=remove_file,
             )
         except CancelledError:
