@@ -1,0 +1,248 @@
+"""The documents behind the contact report and status report PDFs.
+
+Everything is gathered through the services, so a status report shows the same figures as the
+app: estimate totals from ``EstimateService``, budgets from ``ActualsService``, actions and
+meetings from ``ContactReportService``.
+
+Status report rules (EXPORTS.md, "PDF status report")
+-----------------------------------------------------
+- The period is a week, month or quarter (``2026-W38``, ``2026-09``, ``2026-Q3``).
+- It leads with the account's health (overall RAG and why), then what the client must decide
+  (estimates sent and not yet approved) and the actions owed by the client, then the agency's.
+- Meetings are the contact reports whose meeting started in the period; action items are the
+  open ones at the end of the period, plus those done in it.
+- Estimates: every estimate of the account whose latest revision was issued by the period's end
+  and is not a draft.
+- Next steps: the next meetings named in the reports and open actions due in the 14 days after
+  the period.
+- The internal variant adds budget versus actual per project and currency, and the internal
+  notes of the period's contact reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from keyplan.domain.contact_reports import ActionStatus
+from keyplan.domain.money import Currency
+from keyplan.domain.periods import Period
+from keyplan.exports.report_documents import (
+    ActionLine,
+    ContactReportDocument,
+    EstimateStatusLine,
+    InternalSection,
+    MeetingLine,
+    ProjectBudgetLine,
+    RagLine,
+    StatusReportDocument,
+)
+from keyplan.services.contact_reports import ActionRecord, ReportRecord
+from keyplan.services.estimate_records import EstimateFilter
+from keyplan.services.exporting import agency_header
+from keyplan.services.workspace import WorkspaceServices
+
+__all__ = [
+    "KIND_LABELS",
+    "contact_report_document",
+    "status_report_document",
+]
+
+KIND_LABELS = {
+    "meeting": "Meeting",
+    "call": "Call",
+    "video_call": "Video call",
+    "email": "E-mail",
+    "workshop": "Workshop",
+}
+ESTIMATE_STATUS = {
+    "sent": "Awaiting approval",
+    "approved": "Approved",
+    "rejected": "Declined",
+    "superseded": "Superseded",
+    "draft": "Draft",
+}
+NEXT_STEPS_DAYS = 14
+
+
+def _owner_side(action: ActionRecord) -> Literal["client", "agency", ""]:
+    if action.owner_contact_id is not None:
+        return "client"
+    if action.owner_member_id is not None:
+        return "agency"
+    return ""
+
+
+def _action_line(action: ActionRecord, today: date) -> ActionLine:
+    source = f"{action.report_date.isoformat()} {action.report_title}" if action.report_date else ""
+    return ActionLine(
+        description=action.description,
+        owner=action.owner,
+        side=_owner_side(action),
+        due_on=action.due_on,
+        status=action.status,
+        overdue=action.is_open and action.due_on is not None and action.due_on < today,
+        source=source,
+    )
+
+
+def contact_report_document(
+    services: WorkspaceServices, report_id: int, *, today: date | None = None
+) -> ContactReportDocument:
+    """A contact report as the client receives it: no internal notes."""
+    report: ReportRecord = services.contact_reports.get(report_id)
+    account = services.accounts.get(report.account_id, deleted_ok=True)
+    day = today or date.today()
+    return ContactReportDocument(
+        agency=agency_header(services),
+        client_name=account.name,
+        title=report.title,
+        kind=KIND_LABELS.get(report.kind, report.kind),
+        starts_at=report.local_start,
+        ends_at=report.local_end,
+        time_zone=report.time_zone,
+        place=report.place,
+        project_name=report.project_name,
+        client_attendees=tuple((a.name, a.title) for a in report.attendees if a.side == "client"),
+        agency_attendees=tuple((a.name, a.title) for a in report.attendees if a.side == "agency"),
+        guests=tuple(a.name for a in report.attendees if a.side == "guest"),
+        agenda=report.agenda,
+        discussion=report.discussion,
+        decisions=report.decisions,
+        actions=tuple(_action_line(a, day) for a in report.actions),
+        next_meeting_on=report.next_meeting_on,
+        next_meeting=report.next_meeting,
+        written_by=account.owner_name,
+        sent_on=report.sent_on,
+    )
+
+
+def _estimates(
+    services: WorkspaceServices, account_id: int, period: Period
+) -> tuple[EstimateStatusLine, ...]:
+    lines = []
+    for summary in services.estimates.summaries(EstimateFilter(account_id=account_id)):
+        if summary.status == "draft" or summary.issued_on > period.end:
+            continue
+        currency = Currency.get(summary.currency)
+        lines.append(
+            EstimateStatusLine(
+                number=summary.number,
+                revision=summary.revision,
+                title=summary.title,
+                project=summary.project_name,
+                status=ESTIMATE_STATUS.get(summary.status, summary.status),
+                issued_on=summary.issued_on,
+                currency=currency.code,
+                minor_units=currency.minor_units,
+                total=summary.totals.total,
+                contracted_total=summary.contracted_total,
+            )
+        )
+    return tuple(sorted(lines, key=lambda line: (line.issued_on, line.number)))
+
+
+def _budgets(services: WorkspaceServices, account_id: int) -> tuple[ProjectBudgetLine, ...]:
+    lines = []
+    for project in services.projects.for_account(account_id):
+        for variance in services.actuals.project_variance(project.id):
+            figures = variance.figures
+            net = variance.contracted_net
+            margin = None if net.is_zero() else (net - figures.actual_cost) * 100 / net
+            lines.append(
+                ProjectBudgetLine(
+                    project=project.name,
+                    currency=variance.currency,
+                    minor_units=Currency.get(variance.currency).minor_units,
+                    estimated_cost=figures.estimated_cost,
+                    actual_cost=figures.actual_cost,
+                    burn_percent=figures.burn_percent,
+                    contracted_net=net,
+                    margin_percent_so_far=None
+                    if margin is None
+                    else margin.quantize(Decimal("0.1")),
+                )
+            )
+    return tuple(lines)
+
+
+def status_report_document(
+    services: WorkspaceServices,
+    account_id: int,
+    period: Period,
+    *,
+    audience: Literal["client", "internal"] = "client",
+    today: date | None = None,
+    headline: str = "",
+) -> StatusReportDocument:
+    """The status report of an account for a period, for the client or for internal use."""
+    account = services.accounts.get(account_id)
+    issued = today or date.today()
+    reports = services.contact_reports
+    in_period = [
+        reports.get(summary.id)
+        for summary in reports.for_account(account_id)
+        if summary.local_start.date() in period
+    ]
+    in_period.sort(key=lambda r: r.starts_at)
+    meetings = tuple(
+        MeetingLine(r.local_start.date(), KIND_LABELS.get(r.kind, r.kind), r.title, r.decisions)
+        for r in in_period
+    )
+    actions = [
+        action
+        for action in reports.actions_for_account(account_id)
+        if (action.report_date is None or action.report_date <= period.end)
+        and (action.is_open or (action.status == ActionStatus.DONE and action.done_on in period))
+    ]
+    lines = [_action_line(a, min(issued, period.end + timedelta(days=1))) for a in actions]
+    estimates = _estimates(services, account_id, period)
+    decisions = tuple(
+        f"Approve estimate {e.number} rev {e.revision}: {e.title}"
+        for e in estimates
+        if e.status == ESTIMATE_STATUS["sent"]
+    )
+    horizon = period.end + timedelta(days=NEXT_STEPS_DAYS)
+    next_steps = [
+        f"{r.next_meeting_on.isoformat()}: {r.next_meeting or 'next meeting'}"
+        for r in in_period
+        if r.next_meeting_on is not None and r.next_meeting_on > period.end
+    ]
+    next_steps += [
+        f"{a.due_on.isoformat()}: {a.description} ({a.owner})"
+        for a in actions
+        if a.is_open and a.due_on is not None and period.end < a.due_on <= horizon
+    ]
+    health = account.health if account.health in ("green", "amber", "red") else ""
+    overall = RagLine("Overall", health, account.health_reason)  # type: ignore[arg-type]
+    internal = None
+    if audience == "internal":
+        notes = tuple(
+            f"{r.local_start.date().isoformat()} {r.title}: {r.internal_notes}"
+            for r in in_period
+            if r.internal_notes.strip()
+        )
+        internal = InternalSection(budgets=_budgets(services, account_id), notes=notes)
+    return StatusReportDocument(
+        agency=agency_header(services),
+        client_name=account.name,
+        client_legal_name=account.legal_name,
+        period_code=period.code,
+        period_label=period.label,
+        period_start=period.start,
+        period_end=period.end,
+        issued_on=issued,
+        prepared_by=account.owner_name,
+        overall=overall,
+        previous_rag="",
+        headline=headline or account.health_reason,
+        areas=(),
+        decisions_needed=decisions,
+        client_actions=tuple(line for line in lines if line.side == "client"),
+        agency_actions=tuple(line for line in lines if line.side != "client"),
+        meetings=meetings,
+        estimates=estimates,
+        next_steps=tuple(sorted(next_steps)),
+        internal=internal,
+    )
