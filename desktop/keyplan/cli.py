@@ -21,8 +21,9 @@ import sys
 import traceback
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,8 +32,11 @@ from keyplan.domain.actuals import VarianceFigures
 from keyplan.domain.errors import DomainError, NotFoundError
 from keyplan.domain.estimates import Adjustments, DiscountMode, FeeBase, Totals
 from keyplan.domain.money import Currency, round_half_up
+from keyplan.domain.periods import parse_period
+from keyplan.exports.email_draft import EmailDraftError
 from keyplan.services import actuals_import, estimate_import, rate_import
 from keyplan.services.actuals import VarianceReport
+from keyplan.services.contact_reports import ReportSummary
 from keyplan.services.demo import create_demo_workspace
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
@@ -42,10 +46,16 @@ from keyplan.services.estimate_records import (
 )
 from keyplan.services.estimates import STATUSES
 from keyplan.services.exporting import (
+    AUDIENCES,
     ExportError,
+    contact_report_file_name,
     estimate_file_name,
+    estimate_pdf_file_name,
+    export_contact_report_pdf,
     export_estimate_pdf,
     export_estimate_xlsx,
+    export_status_report_pdf,
+    status_report_file_name,
 )
 from keyplan.services.records import AccountRecord
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
@@ -746,6 +756,179 @@ def _cmd_import_actuals(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def report_row(summary: ReportSummary) -> dict[str, Any]:
+    """The JSON shape of one contact report in ``contact-reports --json`` (docs/cli.md)."""
+    local = summary.local_start
+    return {
+        "id": summary.id,
+        "account": summary.account_name,
+        "account_id": summary.account_id,
+        "title": summary.title,
+        "kind": summary.kind,
+        "starts_at": local.isoformat(),
+        "time_zone": summary.time_zone,
+        "due_at": summary.due_at.isoformat(),
+        "state": summary.state,
+        "sent_on": _iso(summary.sent_on),
+        "open_actions": summary.open_actions,
+    }
+
+
+def _cmd_contact_reports(args: argparse.Namespace) -> int:
+    """Contact reports with their state under the 24-hour rule (one account or all)."""
+    local_zone = datetime.now().astimezone().tzinfo or UTC
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        reports = services.contact_reports
+        account_id = _find_account(services, args.account) if args.account else None
+        if args.owed:
+            rows = reports.owed(local_zone=local_zone, account_id=account_id)
+        else:
+            ids = (
+                [account_id] if account_id is not None else [a.id for a in services.accounts.all()]
+            )
+            rows = [r for a in ids for r in reports.for_account(a, local_zone=local_zone)]
+            rows.sort(key=lambda r: r.starts_at, reverse=True)
+    if args.json:
+        _print_json([report_row(row) for row in rows])
+        return EXIT_OK
+    states = {"overdue": "OVERDUE", "due_today": "due today", "due": "due", "upcoming": "upcoming"}
+    table = [
+        [
+            str(row.id),
+            row.local_start.strftime("%Y-%m-%d %H:%M"),
+            _clip(row.account_name, 24),
+            _clip(row.title, 40),
+            f"sent {row.sent_on.isoformat()}" if row.sent_on else states.get(row.state, row.state),
+            str(row.open_actions or ""),
+        ]
+        for row in rows
+    ]
+    _write(
+        sys.stdout,
+        _table(["Id", "Meeting (local)", "Account", "Title", "State", "Open"], table, right={0, 5}),
+    )
+    return EXIT_OK
+
+
+def _pdf_output(output: Path, suggested: str) -> Path:
+    """``-o``: a file ending in .pdf, or a folder that gets the suggested name."""
+    if output.is_dir():
+        return output / suggested
+    if output.suffix.lower() != ".pdf":
+        raise ExportError(f"{output.name}: write the report to a file ending in .pdf.")
+    return output
+
+
+def _cmd_export_contact_report(args: argparse.Namespace) -> int:
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        output = _pdf_output(args.output, contact_report_file_name(services, args.report_id))
+        written = export_contact_report_pdf(services, args.report_id, output, overwrite=args.force)
+    _write(sys.stdout, str(written))
+    return EXIT_OK
+
+
+def _cmd_export_status_report(args: argparse.Namespace) -> int:
+    period = parse_period(args.period)
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        account_id = _find_account(services, args.account)
+        output = _pdf_output(
+            args.output, status_report_file_name(services, account_id, period, args.audience)
+        )
+        written = export_status_report_pdf(
+            services,
+            account_id,
+            period,
+            output,
+            audience=args.audience,
+            overwrite=args.force,
+            headline=args.headline or "",
+        )
+    _write(sys.stdout, str(written))
+    return EXIT_OK
+
+
+def _recipients(
+    services: WorkspaceServices, account_id: int, wanted: Sequence[str], default: Sequence[int]
+) -> list[int]:
+    """Contact ids from ``--to`` (a name, part of one, or an address), else ``default``."""
+    offered = services.email_drafts.addresses(account_id)
+    if not wanted:
+        chosen = [c for c in default if any(a.contact_id == c for a in offered)]
+        if not chosen:
+            raise DomainError(
+                "Say who receives it with --to NAME_OR_EMAIL (contacts with an e-mail address: "
+                + (", ".join(a.name for a in offered) or "none")
+                + ")."
+            )
+        return chosen
+    ids: list[int] = []
+    for text in wanted:
+        key = unicodedata.normalize("NFC", text).strip().casefold()
+        matches = [a for a in offered if key in (a.email.casefold(), a.name.casefold())] or [
+            a for a in offered if key and key in a.name.casefold()
+        ]
+        if len(matches) != 1:
+            what = "no contact" if not matches else "several contacts"
+            raise DomainError(f"--to {text}: {what} of the account with an e-mail address.")
+        ids.append(matches[0].contact_id)
+    return ids
+
+
+def _cmd_email_draft(args: argparse.Namespace) -> int:
+    """Write the document's PDF (unless --attach is given) and an .eml draft beside it."""
+    output: Path = args.output
+    if output.suffix.lower() != ".eml":
+        raise ExportError(f"{output.name}: the draft is written to a file ending in .eml.")
+    chosen = [args.estimate is not None, args.contact_report is not None, args.status_report]
+    if sum(bool(c) for c in chosen) != 1:
+        raise DomainError("Choose one of --estimate, --contact-report or --status-report.")
+    folder = output.parent
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        default: list[int] = []
+        write_pdf: Callable[[], Path]
+        if args.estimate is not None:
+            revision_id = services.estimates.find(args.estimate)
+            document = services.estimates.document(revision_id)
+            account_id, kind = document.account_id, "estimate"
+            values = {
+                "title": document.title,
+                "number": document.number,
+                "revision": str(document.revision),
+                "valid_until": _iso(document.valid_until) or "",
+            }
+            target = folder / estimate_pdf_file_name(services, revision_id)
+            write_pdf = partial(
+                export_estimate_pdf, services, revision_id, target, overwrite=args.force
+            )
+        elif args.contact_report is not None:
+            report = services.contact_reports.get(args.contact_report)
+            account_id, kind = report.account_id, "contact_report"
+            values = {"title": report.title, "date": report.local_start.date().isoformat()}
+            default = [a.ref.contact_id for a in report.attendees if a.ref.contact_id is not None]
+            target = folder / contact_report_file_name(services, report.id)
+            write_pdf = partial(
+                export_contact_report_pdf, services, report.id, target, overwrite=args.force
+            )
+        else:
+            if not args.period:
+                raise DomainError("--status-report needs --period (2026-Q3, 2026-09 or 2026-W38).")
+            period = parse_period(args.period)
+            account_id, kind = _find_account(services, args.status_report), "status_report"
+            values = {"period": period.label}
+            target = folder / status_report_file_name(services, account_id, period, "client")
+            write_pdf = partial(
+                export_status_report_pdf, services, account_id, period, target,
+                overwrite=args.force,
+            )  # fmt: skip
+        # who receives it is settled before any file is written
+        contacts = _recipients(services, account_id, args.to or [], default)
+        attachments = list(args.attach or []) or [write_pdf()]
+        draft = services.email_drafts.draft(kind, account_id, contacts, values, attachments)
+        written = services.email_drafts.write(draft, output, overwrite=args.force)
+    _write(sys.stdout, str(written))
+    return EXIT_OK
+
+
 def _cmd_import_rates(args: argparse.Namespace) -> int:
     """Import a rate card table (xlsx or csv) into a card: all rows, or none."""
     with WorkspaceServices.open(args.path) as services:
@@ -1098,6 +1281,93 @@ def build_parser() -> argparse.ArgumentParser:
         help="also book rows identical to actuals already booked (default: skip them)",
     )
     actuals.set_defaults(handler=_cmd_import_actuals)
+
+    reports = commands.add_parser(
+        "contact-reports",
+        help="contact reports and their state under the 24-hour rule",
+        description="List contact reports, newest meeting first, with their state: sent, "
+        "upcoming, due (within 24 hours of the meeting's end), due today or overdue. --owed "
+        "lists only those not sent whose meeting is over, oldest due first.",
+    )
+    reports.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    reports.add_argument("--account", metavar="NAME_OR_ID", help="only this account")
+    reports.add_argument("--owed", action="store_true", help="only reports owed to clients")
+    reports.add_argument("--json", action="store_true", help="print JSON (docs/cli.md)")
+    reports.set_defaults(handler=_cmd_contact_reports)
+
+    report_pdf = commands.add_parser(
+        "export-contact-report",
+        help="write a contact report as the client's PDF",
+        description="Write one contact report (its id: see contact-reports) as a PDF for the "
+        "client: attendees, agenda, discussion, decisions, action items, next meeting. Internal "
+        "notes are never in it.",
+    )
+    report_pdf.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    report_pdf.add_argument("report_id", metavar="REPORT_ID", type=int, help="the report's id")
+    report_pdf.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|FOLDER",
+        type=Path,
+        required=True,
+        help="the .pdf file, or a folder for the suggested name",
+    )
+    report_pdf.add_argument("--force", action="store_true", help="replace an existing file")
+    report_pdf.set_defaults(handler=_cmd_export_contact_report)
+
+    status = commands.add_parser(
+        "export-status-report",
+        help="write an account's status report for a period as a PDF",
+        description="Write the status report of an account for a week, month or quarter: "
+        "health, decisions and actions owed by the client, the agency's actions, meetings, "
+        "estimates, next steps. --audience internal adds budget versus actual, margins and "
+        "internal notes, and marks every page INTERNAL.",
+    )
+    status.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    status.add_argument("account", metavar="ACCOUNT", help="the account's name or id")
+    status.add_argument(
+        "--period", required=True, help="2026-Q3 (quarter), 2026-09 (month) or 2026-W38 (week)"
+    )
+    status.add_argument("--audience", choices=AUDIENCES, default="client")
+    status.add_argument("--headline", help="the director's one-paragraph headline")
+    status.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|FOLDER",
+        type=Path,
+        required=True,
+        help="the .pdf file, or a folder for the suggested name",
+    )
+    status.add_argument("--force", action="store_true", help="replace an existing file")
+    status.set_defaults(handler=_cmd_export_status_report)
+
+    draft = commands.add_parser(
+        "email-draft",
+        help="write an e-mail draft (.eml) with the document attached",
+        description="Write an RFC 5322 draft (X-Unsent: 1) to the account's contacts with the "
+        "document's PDF attached (written beside the draft unless --attach names the files). "
+        "Subject and text come from the agency's e-mail templates. Nothing is sent: open the "
+        ".eml in a mail program.",
+    )
+    draft.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    which = draft.add_argument_group("the document (one of)")
+    which.add_argument("--estimate", metavar="NUMBER", help="an estimate's latest revision")
+    which.add_argument("--contact-report", metavar="REPORT_ID", type=int, help="a contact report")
+    which.add_argument("--status-report", metavar="ACCOUNT", help="an account's status report")
+    draft.add_argument("--period", help="the status report's period, e.g. 2026-Q3")
+    draft.add_argument(
+        "--to",
+        action="append",
+        metavar="NAME_OR_EMAIL",
+        help="a contact of the account (repeat for more; a contact report defaults to its "
+        "client attendees)",
+    )
+    draft.add_argument(
+        "--attach", action="append", type=Path, metavar="FILE", help="attach this file instead"
+    )
+    draft.add_argument("-o", "--output", metavar="FILE.eml", type=Path, required=True)
+    draft.add_argument("--force", action="store_true", help="replace existing files")
+    draft.set_defaults(handler=_cmd_email_draft)
     return parser
 
 
@@ -1116,7 +1386,13 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     try:
         return handler(args)
-    except (WorkspaceError, DomainError, ExportError, rate_import.RateImportError) as exc:
+    except (
+        WorkspaceError,
+        DomainError,
+        ExportError,
+        rate_import.RateImportError,
+        EmailDraftError,
+    ) as exc:
         _error(str(exc))
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)

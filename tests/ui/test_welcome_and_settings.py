@@ -152,3 +152,13 @@ def test_gui_entry_point_answers_version() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("keyplan 0.")
+
+
+def test_every_page_fits_beside_the_account_tree_in_a_small_window(opened: MainWindow) -> None:
+    # 711 px wide with a 250 px tree leaves about 455 px: every page must fit in it
+    assert opened.account_view is not None and opened.estimate_editor is not None
+    account = opened.session.services.accounts.all()[0]  # type: ignore[union-attr]
+    opened.show_account(account.id)
+    pages = {**opened.pages, "account": opened.account_view, "editor": opened.estimate_editor}
+    widths = {name: page.minimumSizeHint().width() for name, page in pages.items()}
+    assert max(widths.values()) <= 450, widths

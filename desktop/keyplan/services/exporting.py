@@ -7,16 +7,23 @@ the figures ``EstimateService.document`` priced through ``domain.estimates.compu
 never replaces an existing file unless asked to; :func:`export_estimate_pdf` writes the client
 document as a PDF quote the same way (there is no internal PDF). The GUI and ``keyplan-cli``
 call these same functions.
+
+The contact report and the status report are PDFs written the same way
+(:func:`export_contact_report_pdf`, :func:`export_status_report_pdf`), from the documents
+:mod:`keyplan.services.reporting` builds; their suggested names come from
+:func:`contact_report_file_name` and :func:`status_report_file_name`.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, overload
 
 from keyplan.domain.errors import ValidationError
 from keyplan.domain.money import Currency
+from keyplan.domain.periods import Period, parse_period
 from keyplan.exports.documents import (
     AgencyHeader,
     ClientEstimateDocument,
@@ -26,9 +33,17 @@ from keyplan.exports.documents import (
     client_estimate_document,
     internal_estimate_document,
 )
-from keyplan.exports.files import ExportError, ExportExistsError, atomic_write, safe_file_name
+from keyplan.exports.files import (
+    ExportError,
+    ExportExistsError,
+    atomic_write,
+    clean_file_name,
+    safe_file_name,
+)
 from keyplan.exports.pdf import build_estimate_pdf
+from keyplan.exports.pdf.contact_report import build_contact_report_pdf
 from keyplan.exports.pdf.fonts import register_fonts
+from keyplan.exports.pdf.status_report import build_status_report_pdf
 from keyplan.exports.tables import CellValue, TableColumn, TableDocument, TableRow
 from keyplan.exports.xlsx import write_estimate_workbook
 from keyplan.exports.xlsx.table import write_table_workbook
@@ -44,10 +59,14 @@ __all__ = [
     "ExportExistsError",
     "agency_header",
     "build_estimate_document",
+    "contact_report_file_name",
     "estimate_file_name",
     "estimate_pdf_file_name",
+    "export_contact_report_pdf",
     "export_estimate_pdf",
     "export_estimate_xlsx",
+    "export_status_report_pdf",
+    "status_report_file_name",
 ]
 
 Audience = Literal["client", "internal"]
@@ -198,6 +217,125 @@ def export_estimate_pdf(
 
     def write(temp: Path) -> None:
         temp.write_bytes(build_estimate_pdf(document))
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+# -- contact report and status report PDFs ----------------------------------------------------
+
+
+def _pdf_fonts_ready() -> None:
+    """The shipped fonts, registered; a missing one is an ``ExportError`` for the user."""
+    try:
+        register_fonts()
+    except FileNotFoundError as exc:  # a damaged installation, not a problem with the file
+        raise ExportError(f"{exc} Reinstall Keyplan to export PDFs.") from None
+
+
+def _period(period: Period | str) -> Period:
+    return period if isinstance(period, Period) else parse_period(period)
+
+
+def contact_report_file_name(services: WorkspaceServices, report_id: int) -> str:
+    """The suggested name: ``{client} - contact report {yyyy-mm-dd} - {title}.pdf`` (the
+    meeting's day in its own time zone), safe on every system; a long title is cut first."""
+    report = services.contact_reports.get(report_id)
+    account = services.accounts.get(report.account_id, deleted_ok=True)
+    day = report.local_start.date().isoformat()
+    head = f"{' '.join(account.name.split())} - contact report {day}"
+    title = " ".join(report.title.split())
+    name = clean_file_name(f"{head} - {title}" if title else head, extension=".pdf")
+    if day not in name:  # the client's name alone fills the name: keep the date
+        name = clean_file_name(f"contact report {day} - {account.name}", extension=".pdf")
+    return name
+
+
+def export_contact_report_pdf(
+    services: WorkspaceServices,
+    report_id: int,
+    path: Path,
+    *,
+    overwrite: bool = False,
+    today: date | None = None,
+) -> Path:
+    """Write the contact report ``report_id`` as the client receives it (no internal notes)
+    to ``path``; returns the path written. Action items past due on ``today`` (by default the
+    real day) are marked overdue.
+
+    Written atomically; an existing file is kept unless ``overwrite`` (``ExportExistsError``);
+    ``ExportError`` says what went wrong with the file or the shipped fonts.
+    """
+    from keyplan.services.reporting import contact_report_document
+
+    _pdf_fonts_ready()
+    document = contact_report_document(services, report_id, today=today)
+
+    def write(temp: Path) -> None:
+        temp.write_bytes(build_contact_report_pdf(document))
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+def status_report_file_name(
+    services: WorkspaceServices,
+    account_id: int,
+    period: Period | str,
+    audience: Audience = "client",
+    *,
+    today: date | None = None,
+) -> str:
+    """The suggested name: ``{client}-status-{yyyy-mm-dd}.pdf`` (the day it is issued,
+    ``today`` or the real day), ``{client}-status-{yyyy-mm-dd} - INTERNAL.pdf`` for the
+    internal variant; a long client name is cut, never the date or the INTERNAL mark.
+    ``period`` is checked (``ValidationError`` for "2026-Q5"), not named: the file is the
+    account's status as of that day."""
+    _check_audience(audience)
+    _period(period)
+    account = services.accounts.get(account_id, deleted_ok=True)
+    issued = (today or date.today()).isoformat()
+    suffix = f"-status-{issued}" + (" - INTERNAL" if audience == "internal" else "")
+    client = " ".join(account.name.split())
+    while True:
+        name = clean_file_name(f"{client}{suffix}", extension=".pdf", fallback="status")
+        if name.endswith(f"{suffix}.pdf") or not client:
+            return name
+        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+
+
+def export_status_report_pdf(
+    services: WorkspaceServices,
+    account_id: int,
+    period: Period | str,
+    path: Path,
+    *,
+    audience: Audience = "client",
+    overwrite: bool = False,
+    today: date | None = None,
+    headline: str = "",
+) -> Path:
+    """Write the status report of ``account_id`` for ``period`` ("2026-Q3", "2026-09",
+    "2026-W38" or a ``Period``) to ``path``; returns the path written.
+
+    ``audience`` "client" (the default) has no cost, margin or internal note; "internal" adds
+    them and is marked INTERNAL on every page. ``headline`` is the director's paragraph
+    (default: the account's health reason); ``today`` is the day of issue.
+    Written atomically; an existing file is kept unless ``overwrite`` (``ExportExistsError``).
+    """
+    from keyplan.services.reporting import status_report_document
+
+    _check_audience(audience)
+    _pdf_fonts_ready()
+    document = status_report_document(
+        services,
+        account_id,
+        _period(period),
+        audience=audience,
+        today=today,
+        headline=headline,
+    )
+
+    def write(temp: Path) -> None:
+        temp.write_bytes(build_status_report_pdf(document))
 
     return atomic_write(Path(path), write, overwrite=overwrite)
 

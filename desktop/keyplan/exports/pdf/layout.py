@@ -24,6 +24,15 @@ Tables (:meth:`PdfDocument.table`) repeat their header row on every page they ru
 taller than a page is cut in two. One of more than :data:`LONG_TABLE_ROWS` rows is laid out a
 window of rows at a time (``_WindowedTable``): the same pages in linear time.
 
+Marks: ``PageSetup.banner`` puts a strip of text in the alert colour across the top of every
+page and ``PageSetup.watermark`` a large, faint diagonal word in the middle of every page, both
+under the page's content (the internal status report: "INTERNAL").
+
+Flowables beyond paragraphs and tables: :meth:`PdfDocument.highlight` (a tinted box with a
+brand-colour bar on its left), :meth:`PdfDocument.bullets`, and :func:`drawing` /
+:func:`label_shapes` for vector charts (reportlab graphics) whose text is in the shipped fonts
+with the CJK fallback, like every other text.
+
 Metadata: title, author (the agency), subject, creator and producer "Keyplan"; nothing else.
 Every font is embedded as a subset (see :mod:`keyplan.exports.pdf.fonts`); the canvas starts in
 Noto Sans, so no unembedded standard font is ever referenced.
@@ -32,18 +41,21 @@ Noto Sans, so no unembedded standard font is ever referenced.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from PIL import Image as PILImage
+from reportlab.graphics.shapes import Drawing, Group, String  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.enums import TA_RIGHT  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4, LETTER  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import inch, mm  # type: ignore[import-untyped]
 from reportlab.lib.utils import ImageReader  # type: ignore[import-untyped]
+from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
 from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     BaseDocTemplate,
@@ -63,6 +75,7 @@ from keyplan.exports.pdf.fonts import (
     clean_text,
     draw_text,
     fit_text,
+    font_runs,
     markup,
     needs_cjk_wrap,
     register_fonts,
@@ -70,6 +83,7 @@ from keyplan.exports.pdf.fonts import (
 )
 
 __all__ = [
+    "ALERT",
     "DEFAULT_BRAND",
     "LONG_TABLE_ROWS",
     "MUTED",
@@ -79,6 +93,8 @@ __all__ = [
     "PdfDocument",
     "Styles",
     "brand_colour",
+    "drawing",
+    "label_shapes",
     "page_size",
     "tint",
 ]
@@ -88,6 +104,7 @@ TEXT = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#5B6472")
 RULE = colors.HexColor("#C9CED6")
 WHITE = colors.white
+ALERT = colors.HexColor("#B42318")  # the banner and watermark, overdue marks
 
 WINDOW_TOP = 45 * mm  # the recipient's block starts here on the first page (window envelope)
 WINDOW_WIDTH = 85 * mm
@@ -100,6 +117,8 @@ _LATER_FRAME_TOP = 26 * mm
 _FOOTER_RULE = 16 * mm
 _FOOTER_BASELINE = 11.5 * mm
 _FRAME_BOTTOM = 21 * mm
+_BANNER_TOP = 3.5 * mm
+_BANNER_HEIGHT = 6 * mm
 
 
 def page_size(paper: PaperSize) -> tuple[float, float]:
@@ -140,6 +159,8 @@ class PageSetup:
     reference: str = ""
     confidentiality: str = ""
     letterhead: bool = True
+    banner: str = ""  # a strip across the top of every page ("INTERNAL — not for the client")
+    watermark: str = ""  # a faint diagonal word on every page ("INTERNAL")
 
 
 @dataclass(frozen=True)
@@ -197,6 +218,47 @@ def _styles(brand: Any) -> Styles:
             "cell_head_right", 8, 10, fontName=SANS_BOLD, textColor=WHITE, alignment=TA_RIGHT
         ),
     )
+
+
+# -- vector drawings ---------------------------------------------------------------------------
+
+
+def drawing(width: float, height: float) -> Any:
+    """An empty reportlab ``Drawing`` (a flowable) whose text starts in Noto Sans: reportlab's
+    default would reference Helvetica, a standard font that is not embedded."""
+    canvas = Drawing(width, height)
+    canvas.initialFontName = SANS
+    return canvas
+
+
+def label_shapes(
+    x: float,
+    y: float,
+    text: str,
+    font_name: str,
+    size: float,
+    colour: Any = TEXT,
+    *,
+    align: str = "left",
+    width: float | None = None,
+) -> Any:
+    """One line of ``text`` as drawing shapes (a ``Group`` of strings, one per font run, so CJK
+    text is in the fallback font), baseline at ``y``; ``align`` "left", "right" (``x`` is the
+    end) or "centre"; cut with "…" to ``width`` points when given."""
+    line = " ".join(clean_text(text).split())
+    if width is not None:
+        line = fit_text(line, font_name, size, width)
+    total = text_width(line, font_name, size)
+    if align == "right":
+        x -= total
+    elif align == "centre":
+        x -= total / 2
+    group = Group()
+    for run in font_runs(line):
+        font = run.font(font_name)
+        group.add(String(x, y, run.text, fontName=font, fontSize=size, fillColor=colour))
+        x += float(pdfmetrics.stringWidth(run.text, font, size))
+    return group
 
 
 # -- the logo ----------------------------------------------------------------------------------
@@ -533,6 +595,49 @@ class PdfDocument:
         )
         return outer
 
+    def highlight(self, content: Sequence[Any], *, colour: Any = None) -> Any:
+        """``content`` (flowables) in a box tinted with ``colour`` (the brand colour by
+        default), with a bar of that colour on its left: decisions, a headline."""
+        colour = self.styles.brand if colour is None else colour
+        return Table(
+            [[list(content)]],
+            colWidths=[self.width],
+            style=TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, -1), SANS),
+                    ("BACKGROUND", (0, 0), (-1, -1), tint(colour, 0.9)),
+                    ("LINEBEFORE", (0, 0), (0, -1), 3, colour),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 9),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+                    ("TOPPADDING", (0, 0), (-1, -1), 6),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+                ]
+            ),
+            hAlign="LEFT",
+            splitInRow=1,
+        )
+
+    def bullets(self, texts: Sequence[str], style: Any = None, *, bold: bool = False) -> list[Any]:
+        """One paragraph per text with a bullet (the bullet in Noto Sans too)."""
+        base = self.styles.body if style is None else style
+        bulleted = ParagraphStyle(
+            f"{base.name}-bullet",
+            parent=base,
+            leftIndent=base.leftIndent + 11,
+            bulletIndent=base.leftIndent + 2,
+            bulletFontName=SANS,
+            bulletFontSize=base.fontSize,
+            spaceAfter=2,
+        )
+        items = []
+        for text in texts:
+            if not text.strip():
+                continue
+            item = self.paragraph(text, bulleted, bold=bold)
+            item.bulletText = "•"
+            items.append(item)
+        return items
+
     # -- page furniture ----------------------------------------------------------------------
 
     def _draw_logo(self, canvas: Any, x: float, top: float, max_w: float, max_h: float) -> float:
@@ -545,7 +650,41 @@ class PdfDocument:
         canvas.drawImage(reader, x, top - h, w, h, mask="auto")
         return float(w)
 
+    def _marks(self, canvas: Any) -> None:
+        """The banner and the watermark (under the page's content: drawn first)."""
+        setup = self.setup
+        page_w, page_h = self.pagesize
+        banner = " ".join(clean_text(setup.banner).split())
+        watermark = " ".join(clean_text(setup.watermark).split())
+        if not banner and not watermark:
+            return
+        canvas.saveState()
+        if watermark:
+            size = 96.0
+            width = text_width(watermark, SANS_BOLD, size)
+            room = 0.7 * math.hypot(page_w, page_h)  # along the diagonal, with room to spare
+            if width > room:
+                size *= room / width
+            canvas.setFillColor(tint(ALERT, 0.86))
+            canvas.translate(page_w / 2, page_h / 2)
+            canvas.rotate(math.degrees(math.atan2(page_h, page_w)))
+            draw_text(canvas, 0, -size * 0.35, watermark, SANS_BOLD, size, align="centre")
+            canvas.restoreState()
+            canvas.saveState()
+        if banner:
+            top = page_h - _BANNER_TOP
+            canvas.setFillColor(ALERT)
+            canvas.rect(self.left, top - _BANNER_HEIGHT, self.width, _BANNER_HEIGHT, 0, 1)
+            canvas.setFillColor(WHITE)
+            line = fit_text(banner, SANS_BOLD, 8, self.width - 6 * mm)
+            baseline = top - _BANNER_HEIGHT / 2 - 2.8
+            draw_text(
+                canvas, self.left + self.width / 2, baseline, line, SANS_BOLD, 8, align="centre"
+            )
+        canvas.restoreState()
+
     def _letterhead(self, canvas: Any, _doc: Any) -> None:
+        self._marks(canvas)
         agency, s = self.agency, self.styles
         page_w, page_h = self.pagesize
         top = page_h - _LETTERHEAD_TOP
@@ -586,6 +725,7 @@ class PdfDocument:
         canvas.restoreState()
 
     def _running_header(self, canvas: Any, _doc: Any) -> None:
+        self._marks(canvas)
         s = self.styles
         page_w, page_h = self.pagesize
         right = page_w - self.right

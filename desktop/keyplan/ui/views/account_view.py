@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from keyplan.domain.accounts import countries
 from keyplan.domain.errors import NotFoundError
 from keyplan.services.records import AccountRecord
+from keyplan.ui.dialogs.status_report_dialog import StatusReportDialog
 from keyplan.ui.labels import health_labels, kind_labels, status_labels
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import AccountOverview
@@ -39,10 +49,17 @@ class AccountView(QWidget):
         self.subtitle = QLabel()
         self.subtitle.setObjectName("account_subtitle")
         self.subtitle.setStyleSheet("color: palette(mid);")
+        self.status_report_button = QPushButton(self.tr("Status report…"))
+        self.status_report_button.setObjectName("status_report")
+        self.status_report_button.setToolTip(
+            self.tr("The account's status report for a week, month or quarter, as a PDF")
+        )
+        self.status_report_button.clicked.connect(lambda: self.open_status_report())
         header = QHBoxLayout()
         header.addWidget(self.title)
         header.addWidget(self.badge)
         header.addStretch()
+        header.addWidget(self.status_report_button)
 
         self.overview = AccountOverview(session)
         self.contacts = ContactsPanel(session)
@@ -96,6 +113,15 @@ class AccountView(QWidget):
             assert layout is not None
             layout.addWidget(self.estimates)
         return True
+
+    def open_status_report(self) -> StatusReportDialog | None:
+        """The status report dialog for this account (returned for tests; modal for users)."""
+        if self.account is None:
+            return None
+        dialog = StatusReportDialog(self.session, self.account.id, self)
+        if QGuiApplication.platformName() != "offscreen":
+            dialog.exec()
+        return dialog
 
     def _show_header(self, account: AccountRecord) -> None:
         self.title.setText(account.name)

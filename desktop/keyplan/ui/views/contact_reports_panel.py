@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache, partial
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -68,7 +70,9 @@ from keyplan.services.contact_reports import (
     ReportRecord,
     ReportSummary,
 )
+from keyplan.services.exporting import contact_report_file_name, export_contact_report_pdf
 from keyplan.services.records import Change, ContactRecord, TeamMemberRecord
+from keyplan.ui import sending
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text
@@ -698,12 +702,25 @@ class ContactReportsPanel(QWidget):
         self.delete_button = QPushButton(self.tr("Delete report"))
         self.delete_button.setObjectName("delete_report")
         self.delete_button.clicked.connect(self.delete_current)
+        # one button with a menu: the row must fit a narrow window
+        self.send_button = QPushButton(self.tr("Send"))
+        self.send_button.setObjectName("report_send")
+        send_menu = QMenu(self.send_button)
+        self.pdf_action = send_menu.addAction(self.tr("Export PDF…"))
+        self.pdf_action.setToolTip(
+            self.tr("The report as the client receives it (no internal notes)")
+        )
+        self.pdf_action.triggered.connect(lambda: self.export_pdf())
+        self.email_action = send_menu.addAction(self.tr("Email to client…"))
+        self.email_action.triggered.connect(lambda: self.email_to_client())
+        self.send_button.setMenu(send_menu)
         self.count_label = QLabel()
         self.count_label.setObjectName("reports_count")
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.sent_button)
         buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.send_button)
         buttons.addStretch()
         buttons.addWidget(self.count_label)
 
@@ -948,7 +965,42 @@ class ContactReportsPanel(QWidget):
         has_report = self.current_id is not None
         self.sent_button.setEnabled(has_report)
         self.delete_button.setEnabled(has_report)
+        self.send_button.setEnabled(has_report)
         self.new_button.setEnabled(self.account_id is not None)
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def _writer(self, report_id: int) -> Callable[[Path, bool], Path]:
+        services = self.session.services
+        return lambda path, overwrite: export_contact_report_pdf(
+            services, report_id, path, overwrite=overwrite
+        )
+
+    def export_pdf(self, path: Path | None = None) -> Path | None:
+        """The current report as the client's PDF."""
+        if self.current_id is None:
+            return None
+        name = contact_report_file_name(self.session.services, self.current_id)
+        return sending.export_pdf(
+            self, self.session, self._writer(self.current_id), name, self.tr("Export PDF"), path
+        )
+
+    def email_to_client(self, *, confirm: bool = True) -> Path | None:
+        """The PDF in an e-mail draft to the report's client attendees (editable)."""
+        if self.current_id is None or self.account_id is None:
+            return None
+        report = self.session.services.contact_reports.get(self.current_id)
+        return sending.email_document(
+            self,
+            self.session,
+            "contact_report",
+            self.account_id,
+            {"title": report.title, "date": report.local_start.date().isoformat()},
+            self._writer(report.id),
+            contact_report_file_name(self.session.services, report.id),
+            chosen=[a.ref.contact_id for a in report.attendees if a.ref.contact_id is not None],
+            confirm=confirm,
+        )
 
     # -- attendees -------------------------------------------------------------------------
 
