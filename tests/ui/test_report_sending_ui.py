@@ -110,3 +110,23 @@ def test_the_status_report_dialog_exports_both_audiences(
 def test_recent_periods_count_back_from_today() -> None:
     months = recent_periods(PeriodKind.MONTH, date(2026, 2, 10), 3)
     assert [p.code for p in months] == ["2026-02", "2026-01", "2025-12"]
+
+
+def test_an_estimate_is_emailed_as_its_pdf_quote(demo: MainWindow) -> None:
+    services = _services(demo)
+    summary = next(s for s in services.estimates.summaries() if s.number == "HLP-2026-0001")
+    assert demo.show_estimate(summary.revision_id)
+    editor = demo.estimate_editor
+    assert editor is not None
+    contact = next(c for c in services.contacts.for_account(summary.account_id) if c.email)
+    draft = editor.email_to_client(confirm=False, chosen=[contact.id])
+    assert draft is not None
+    message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)
+    assert contact.email in str(message["To"]) and "HLP-2026-0001" in message["Subject"]
+    [attachment] = list(message.iter_attachments())
+    pdf = draft.parent / attachment.get_filename()
+    assert pdf.suffix == ".pdf" and f"{summary.totals.total:,.0f}" in _text(pdf)
+    # without a recipient the dialog stays open and nothing is left behind
+    before = sorted(p.name for p in draft.parent.iterdir())
+    assert editor.email_to_client(confirm=False) is None
+    assert sorted(p.name for p in draft.parent.iterdir()) == before

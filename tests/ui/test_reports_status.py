@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QPushButton
+
 from keyplan.services.contact_reports import ReportDraft
 from keyplan.ui.main_window import MainWindow
 from keyplan.ui.views.accounts_view import AccountsView
@@ -63,3 +66,34 @@ def test_opening_an_owed_report_opens_its_account(opened: MainWindow, qtbot) -> 
         accounts.owed_table.activated.emit(accounts.owed_model.index(0, 0))
     services = opened.session.services
     assert signal.args == [next(a.id for a in services.accounts.all() if a.name == "Aurora Japan")]
+
+
+def test_writing_a_report_in_the_tab_moves_the_overdue_count(opened: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert opened.session is not None
+    services = opened.session.services
+    account = next(a.id for a in services.accounts.all() if a.name == "Aurora Japan")
+    opened.show_account(account)
+    view = opened.account_view
+    assert view is not None
+    panel = view.reports
+    view.tabs.setCurrentWidget(panel)
+    qtbot.mouseClick(panel.findChild(QPushButton, "new_report"), Qt.MouseButton.LeftButton)
+    assert opened.reports_label.isHidden()  # a meeting later today is not owed yet
+
+    # the meeting was two days ago: the report is overdue, and the status bar says so
+    day = panel.form.fields["day"].widget
+    assert isinstance(day, QDateEdit)
+    day.setFocus()
+    day.setDate(QDate.currentDate().addDays(-2))
+    qtbot.keyClick(day, Qt.Key.Key_Return)
+    assert opened.reports_label.text() == "1 contact report overdue"
+
+    qtbot.mouseClick(panel.findChild(QPushButton, "mark_sent"), Qt.MouseButton.LeftButton)
+    dialog = panel.sent_dialog
+    assert dialog is not None
+    qtbot.mouseClick(
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton
+    )
+    assert opened.reports_label.isHidden()
+    opened.session.undo_stack.undo()  # not sent after all: overdue again
+    assert opened.reports_label.text() == "1 contact report overdue"

@@ -95,12 +95,13 @@ def email_document(
     dialog = EmailDraftDialog(
         session.services, kind, account_id, values, [document], chosen=chosen, parent=parent
     )
-    if confirm and not dialog.exec():
-        return None
-    if not confirm:
+    if confirm:
+        dialog.exec()
+    else:
         dialog.accept()
     draft = dialog.draft
-    if draft is None:
+    if draft is None:  # cancelled: the copy made for the e-mail goes too
+        document.unlink(missing_ok=True)
         return None
     return _run(
         session,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -69,6 +69,7 @@ from keyplan.services.exporting import (
     export_estimate_xlsx,
 )
 from keyplan.services.workspace import WorkspaceError
+from keyplan.ui import sending
 from keyplan.ui.commands import UpdateCommand
 from keyplan.ui.dialogs.decision_dialogs import ApprovalDialog, RejectionDialog, SendDialog
 from keyplan.ui.dialogs.revision_diff_dialog import RevisionDiffDialog
@@ -443,6 +444,7 @@ class EstimateEditor(QWidget):
             # clicked(bool) would pass False as the first argument: call them without one
             ("export", self.tr("Export to Excel…"), lambda: self.export_excel()),
             ("pdf", self.tr("Export PDF…"), lambda: self.export_pdf()),
+            ("email", self.tr("Email to client…"), lambda: self.email_to_client()),
             ("import", self.tr("Import client's workbook…"), self.import_client_workbook),
             ("change_order", self.tr("New change order…"), self.new_change_order),
             ("back", self.tr("Back to the estimate"), self.back_to_estimate),
@@ -821,6 +823,7 @@ class EstimateEditor(QWidget):
             "back": is_order,
             "export": not is_order,
             "pdf": not is_order,
+            "email": not is_order,
             "import": not is_order and latest and status in ("sent", "rejected"),
         }
         for name, action in self._button_actions.items():
@@ -1534,6 +1537,32 @@ class EstimateEditor(QWidget):
         return self._run_export(
             target,
             lambda: export_estimate_pdf(services, revision_id, target, overwrite=replace),
+        )
+
+    def email_to_client(self, *, confirm: bool = True, chosen: Sequence[int] = ()) -> Path | None:
+        """The PDF quote in an e-mail draft to contacts the user picks (never sent from here)."""
+        document = self.document
+        if not isinstance(document, EstimateDocument):
+            return None
+        services = self.session.services
+        revision_id = document.revision_id
+        return sending.email_document(
+            self,
+            self.session,
+            "estimate",
+            document.account_id,
+            {
+                "title": document.title,
+                "number": document.number,
+                "revision": str(document.revision),
+                "valid_until": document.valid_until.isoformat() if document.valid_until else "",
+            },
+            lambda path, overwrite: export_estimate_pdf(
+                services, revision_id, path, overwrite=overwrite
+            ),
+            estimate_pdf_file_name(services, revision_id),
+            chosen=chosen,
+            confirm=confirm,
         )
 
     def _run_export(self, target: Path, work: Callable[[], Path]) -> Path | None:
