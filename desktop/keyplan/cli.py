@@ -1304,15 +1304,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report_pdf.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
     report_pdf.add_argument("report_id", metavar="REPORT_ID", type=int, help="the report's id")
-    report_pdf.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE|FOLDER",
-        type=Path,
-        required=True,
-        help="the .pdf file, or a folder for the suggested name",
-    )
-    report_pdf.add_argument("--force", action="store_true", help="replace an existing file")
+    _add_pdf_output(report_pdf)
     report_pdf.set_defaults(handler=_cmd_export_contact_report)
 
     status = commands.add_parser(
@@ -1330,15 +1322,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--audience", choices=AUDIENCES, default="client")
     status.add_argument("--headline", help="the director's one-paragraph headline")
-    status.add_argument(
-        "-o",
-        "--output",
-        metavar="FILE|FOLDER",
-        type=Path,
-        required=True,
-        help="the .pdf file, or a folder for the suggested name",
-    )
-    status.add_argument("--force", action="store_true", help="replace an existing file")
+    _add_pdf_output(status)
     status.set_defaults(handler=_cmd_export_status_report)
 
     draft = commands.add_parser(
@@ -1369,6 +1353,19 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("--force", action="store_true", help="replace existing files")
     draft.set_defaults(handler=_cmd_email_draft)
     return parser
+
+
+def _add_pdf_output(command: argparse.ArgumentParser) -> None:
+    """``-o FILE.pdf|FOLDER`` and ``--force``, as every report export takes them."""
+    command.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE|FOLDER",
+        type=Path,
+        required=True,
+        help="the .pdf file, or a folder for the suggested name",
+    )
+    command.add_argument("--force", action="store_true", help="replace an existing file")
 
 
 def _describe_os_error(exc: OSError) -> str:
