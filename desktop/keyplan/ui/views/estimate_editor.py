@@ -454,7 +454,7 @@ class EstimateEditor(QWidget):
             button.clicked.connect(slot)
             self._button_actions[name] = self.workflow.addWidget(button)
             self.buttons[name] = button
-        header.addWidget(self.workflow, 1)
+        header.addStretch()
 
         self.banner = QWidget()
         banner_layout = QHBoxLayout(self.banner)
@@ -583,6 +583,8 @@ class EstimateEditor(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        # the actions get a row of their own: beside a long title they all went to the overflow
+        layout.addWidget(self.workflow)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
