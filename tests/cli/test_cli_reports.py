@@ -117,3 +117,33 @@ def test_email_draft_attaches_the_pdf_for_the_reports_attendees(
     assert "HLP-2026-0001" in message["Subject"]
     assert [p.get_content_type() for p in message.iter_attachments()] == ["application/pdf"]
     assert main(["email-draft", str(demo), "-o", str(tmp_path / "none.eml")]) == 1
+
+
+def test_a_status_report_draft_carries_only_the_client_variant(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with WorkspaceServices.open(demo, read_only=True) as services:
+        account = next(a for a in services.accounts.all() if a.name == "Aurora Consumer Brands")
+        report = services.contact_reports.for_account(account.id)[0]
+        period = report.local_start.strftime("%Y-%m")
+        contact = next(c for c in services.contacts.for_account(account.id) if c.email)
+        project = services.projects.for_account(account.id)[0]
+        [variance] = services.actuals.project_variance(project.id)
+    output = tmp_path / "status.eml"
+    args = ["email-draft", str(demo), "--status-report", account.name, "--period", period]
+    assert main([*args, "--to", contact.email, "-o", str(output)]) == 0
+    raw = output.read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    [attachment] = list(message.iter_attachments())
+    pdf = tmp_path / attachment.get_filename()
+    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    body = message.get_body(preferencelist=("plain",))
+    assert body is not None
+    for leaked in (
+        f"{variance.figures.actual_cost:,.2f}",
+        f"{variance.figures.estimated_cost:,.2f}",
+        "INTERNAL",
+        "Budget versus actual",
+    ):
+        assert leaked not in text and leaked not in body.get_content()
+    assert "INTERNAL" not in pdf.name.upper()
