@@ -21,7 +21,7 @@ import sys
 import traceback
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -34,7 +34,7 @@ from keyplan.domain.estimates import Adjustments, DiscountMode, FeeBase, Totals
 from keyplan.domain.money import Currency, round_half_up
 from keyplan.domain.periods import parse_period
 from keyplan.exports.email_draft import EmailDraftError
-from keyplan.services import actuals_import, estimate_import, rate_import
+from keyplan.services import actuals_import, clock, estimate_import, rate_import
 from keyplan.services.actuals import VarianceReport
 from keyplan.services.contact_reports import ReportSummary
 from keyplan.services.demo import create_demo_workspace
@@ -48,6 +48,7 @@ from keyplan.services.estimates import STATUSES
 from keyplan.services.exporting import (
     AUDIENCES,
     ExportError,
+    ExportExistsError,
     contact_report_file_name,
     estimate_file_name,
     estimate_pdf_file_name,
@@ -776,7 +777,7 @@ def report_row(summary: ReportSummary) -> dict[str, Any]:
 
 def _cmd_contact_reports(args: argparse.Namespace) -> int:
     """Contact reports with their state under the 24-hour rule (one account or all)."""
-    local_zone = datetime.now().astimezone().tzinfo or UTC
+    local_zone = clock.local_zone()
     with WorkspaceServices.open(args.path, read_only=True) as services:
         reports = services.contact_reports
         account_id = _find_account(services, args.account) if args.account else None
@@ -920,11 +921,19 @@ def _cmd_email_draft(args: argparse.Namespace) -> int:
                 export_status_report_pdf, services, account_id, period, target,
                 overwrite=args.force,
             )  # fmt: skip
-        # who receives it is settled before any file is written
+        # who receives it, and where the draft goes, are settled before any file is written
         contacts = _recipients(services, account_id, args.to or [], default)
-        attachments = list(args.attach or []) or [write_pdf()]
-        draft = services.email_drafts.draft(kind, account_id, contacts, values, attachments)
-        written = services.email_drafts.write(draft, output, overwrite=args.force)
+        if output.exists() and not args.force:
+            raise ExportExistsError(output)
+        made = [] if args.attach else [write_pdf()]
+        try:
+            attachments = list(args.attach or []) or made
+            draft = services.email_drafts.draft(kind, account_id, contacts, values, attachments)
+            written = services.email_drafts.write(draft, output, overwrite=args.force)
+        except BaseException:  # no PDF left behind without its draft
+            for path in made:
+                path.unlink(missing_ok=True)
+            raise
     _write(sys.stdout, str(written))
     return EXIT_OK
 

@@ -147,3 +147,26 @@ def test_a_status_report_draft_carries_only_the_client_variant(
     ):
         assert leaked not in text and leaked not in body.get_content()
     assert "INTERNAL" not in pdf.name.upper()
+
+
+def test_an_existing_draft_is_refused_before_any_pdf_is_written(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report_id = _report_id(demo, "Sen Việt E-commerce", "Livestream")
+    output = tmp_path / "draft.eml"
+    output.write_text("keep me")
+    args = ["email-draft", str(demo), "--contact-report", str(report_id), "-o", str(output)]
+    assert main(args) == 1
+    assert "exists" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.pdf"))
+    assert output.read_text() == "keep me"
+
+
+def test_an_unknown_locale_is_a_user_error(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    finance = tmp_path / "finance.csv"
+    finance.write_text('No.,Date,Cost\n1.1,2026-11-20,"1,5"\n', "utf-8")
+    args = ["import-actuals", str(demo), "HLP-2026-0002", str(finance), "--locale", "xx_YY"]
+    assert main(args) == 1
+    assert "not a known locale" in capsys.readouterr().err

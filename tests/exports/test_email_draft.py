@@ -117,3 +117,12 @@ def test_templates_fill_known_placeholders_and_keep_unknown_ones() -> None:
     text = fill_template("{client}: {title} ({date}) {unknown} {{x}}", {"client": "Sen Việt",
                          "title": "QBR", "date": "2026-11-25"})  # fmt: skip
     assert text == "Sen Việt: QBR (2026-11-25) {unknown} {{x}}"
+
+
+def test_international_domains_travel_as_idna_and_local_parts_must_be_ascii() -> None:
+    data = build_eml(EmailDraft((Recipient("Jörg Müller", "joerg@müller.de"),), "Hallo", "x"))
+    message = _parse(data)
+    assert message["To"].addresses[0].addr_spec == "joerg@xn--mller-kva.de"
+    assert b"=?utf-8?q?m=C3=BCller?=" not in data
+    with pytest.raises(EmailDraftError, match="outside ASCII"):
+        build_eml(EmailDraft((Recipient("José", "josé@example.com"),), "Hola", "x"))

@@ -232,7 +232,6 @@ def test_it_leads_with_status_then_what_the_client_owes(shop: Shop, client_pdf: 
     order = [
         "AMBER",
         "Overall: At risk",
-        "Tết budget not signed yet",
         "Decisions needed from you",
         "Approve estimate KP-2026-0002 rev 1: Livestream 12.12",
         "Actions owed by Sen Việt E-commerce",
@@ -244,6 +243,13 @@ def test_it_leads_with_status_then_what_the_client_owes(shop: Shop, client_pdf: 
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions), list(zip(order, positions, strict=True))
     assert "Issued 30 November 2026 · Prepared by Trần Minh Anh" in text
+    # the team's health note is for the team: only the internal report prints it
+    assert "Tết budget not signed yet" not in text
+
+
+def test_the_health_note_is_in_the_internal_report_only(internal_pdf: Read) -> None:
+    text = internal_pdf.flat
+    assert text.index("Overall: At risk") < text.index("Tết budget not signed yet")
 
 
 def test_actions_by_side_with_overdue_ones_first_and_marked(client_pdf: Read) -> None:

@@ -682,6 +682,7 @@ def test_project_variance_is_per_currency(services: WorkspaceServices, usd: int)
     euro = new_estimate(services, usd, title="Berlin shoot", project_id=project, currency="EUR")
     dropped = new_estimate(services, usd, title="Dropped", project_id=project)
     new_estimate(services, usd, title="Other project")  # not in the project
+    new_estimate(services, usd, title="Not yet", project_id=project)  # no approval, no costs
     approve(services, first)
     actuals = services.actuals
     actuals.add(first.estimate_id, draft("450.00", line=first.keys["a"], hours="11"))

@@ -73,8 +73,15 @@ def test_the_status_report_leads_with_health_and_whats_owed(
         services, setup["account"], parse_period("2026-Q3"), today=date(2026, 10, 1)
     )
     assert (document.period_label, document.period_start) == ("Q3 2026", date(2026, 7, 1))
-    assert (document.overall.rag, document.overall.reason) == ("amber", "Budget freeze")
-    assert document.headline == "Budget freeze"
+    # the health reason is the team's note: not in the client variant, nor as its headline
+    assert (document.overall.rag, document.overall.reason) == ("amber", "")
+    assert document.headline == ""
+    assert "Budget freeze" not in repr(document)
+    internal = status_report_document(
+        services, setup["account"], parse_period("2026-Q3"), audience="internal",
+        headline="  Audit on track  ",
+    )  # fmt: skip
+    assert (internal.overall.reason, internal.headline) == ("Budget freeze", "Audit on track")
     assert [a.description for a in document.client_actions] == ["Sign the NDA"]
     assert [a.description for a in document.agency_actions] == ["Send the audit scope"]
     assert [m.title for m in document.meetings] == ["決済セキュリティ"]

@@ -105,3 +105,15 @@ def test_free_path_counts_up(tmp_path: Path) -> None:
     target.write_text("x")
     (tmp_path / "Sen Việt - report (2).pdf").write_text("x")
     assert free_path(target).name == "Sen Việt - report (3).pdf"
+
+
+def test_switching_the_template_keeps_what_was_typed(opened: MainWindow) -> None:
+    page = opened.pages["agency"]
+    assert isinstance(page, AgencyView)
+    box = page.templates
+    box.kinds.setCurrentIndex(box.kinds.findData("status_report"))
+    box.body.setPlainText("Kính gửi {greeting},\n\nBáo cáo {period} đính kèm.")
+    box.kinds.setCurrentIndex(box.kinds.findData("estimate"))  # by wheel: no focus change
+    saved = _services(opened).email_drafts.template("status_report")
+    assert saved.body.startswith("Kính gửi {greeting}")
+    assert box.body.toPlainText() == DEFAULT_TEMPLATES["estimate"].body

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from functools import lru_cache
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
@@ -76,7 +76,12 @@ class _Symbols:
 
 @lru_cache(maxsize=64)
 def _symbols(locale: str) -> _Symbols:
-    loc = Locale.parse(locale.replace("-", "_"))
+    try:
+        loc = Locale.parse(locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValidationError(
+            "locale", f"'{locale}' is not a known locale: use one such as en_US or de_DE."
+        ) from None
     decimal = get_decimal_symbol(loc)
     group = get_group_symbol(loc)
     if group in _SPACES:

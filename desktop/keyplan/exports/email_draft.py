@@ -71,6 +71,16 @@ def _address(recipient: Recipient) -> Address:
     if not _EMAIL.match(email):
         raise EmailDraftError(f"{recipient.name or email}: '{email}' is not an e-mail address.")
     user, _, domain = email.rpartition("@")
+    who = recipient.name or email
+    if not user.isascii():  # needs SMTPUTF8, which many mail servers still refuse
+        raise EmailDraftError(
+            f"{who}: '{email}' has letters outside ASCII before the @, which many mail "
+            "servers refuse; use the contact's plain address."
+        )
+    try:  # an international domain (müller.de) travels as its IDNA form (xn--mller-kva.de)
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise EmailDraftError(f"{who}: '{email}' has a domain that is not valid.") from None
     # the display name may be in any script; the header is encoded as RFC 2047 words
     return Address(display_name=" ".join(recipient.name.split()), username=user, domain=domain)
 

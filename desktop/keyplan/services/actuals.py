@@ -229,14 +229,23 @@ class ActualsService(EntityService[EstimateActual]):
         )
 
     def project_variance(self, project_id: int) -> list[ProjectVariance]:
-        """Per currency: the estimates of a project compared with their actuals."""
+        """Per currency: the project's contracted estimates compared with their actuals.
+
+        An estimate counts once the client approved it, or as soon as costs are booked to it
+        (work started before the approval): a draft, sent or rejected estimate without costs
+        is no contract and is left out.
+        """
         with self.workspace.reading() as session:
             estimate_ids = session.scalars(
                 select(Estimate.id)
                 .where(Estimate.project_id == project_id, Estimate.deleted_at.is_(None))
                 .order_by(Estimate.id)
             ).all()
-        variances = [self.variance(estimate_id).variance for estimate_id in estimate_ids]
+        variances = []
+        for estimate_id in estimate_ids:
+            report = self.variance(estimate_id)
+            if report.approved or self.count(estimate_id):
+                variances.append(report.variance)
         counts: dict[str, int] = {}
         for variance in variances:
             counts[variance.currency.code] = counts.get(variance.currency.code, 0) + 1

@@ -7,7 +7,8 @@ meetings from ``ContactReportService``.
 Status report rules (EXPORTS.md, "PDF status report")
 -----------------------------------------------------
 - The period is a week, month or quarter (``2026-W38``, ``2026-09``, ``2026-Q3``).
-- It leads with the account's health (overall RAG and why), then what the client must decide
+- It leads with the account's health (the overall RAG and the director's headline; the health
+  reason, a note for the team, only in the internal variant), then what the client must decide
   (estimates sent and not yet approved) and the actions owed by the client, then the agency's.
 - Meetings are the contact reports whose meeting started in the period; action items are the
   open ones at the end of the period, plus those done in it.
@@ -22,11 +23,10 @@ Status report rules (EXPORTS.md, "PDF status report")
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Literal
 
 from keyplan.domain.contact_reports import ActionStatus
-from keyplan.domain.money import Currency
+from keyplan.domain.money import Currency, round_half_up
 from keyplan.domain.periods import Period
 from keyplan.exports.report_documents import (
     ActionLine,
@@ -149,7 +149,9 @@ def _budgets(services: WorkspaceServices, account_id: int) -> tuple[ProjectBudge
         for variance in services.actuals.project_variance(project.id):
             figures = variance.figures
             net = variance.contracted_net
-            margin = None if net.is_zero() else (net - figures.actual_cost) * 100 / net
+            margin = (
+                None if net.is_zero() else round_half_up((net - figures.actual_cost) * 100 / net, 1)
+            )
             lines.append(
                 ProjectBudgetLine(
                     project=project.name,
@@ -159,9 +161,7 @@ def _budgets(services: WorkspaceServices, account_id: int) -> tuple[ProjectBudge
                     actual_cost=figures.actual_cost,
                     burn_percent=figures.burn_percent,
                     contracted_net=net,
-                    margin_percent_so_far=None
-                    if margin is None
-                    else margin.quantize(Decimal("0.1")),
+                    margin_percent_so_far=margin,
                 )
             )
     return tuple(lines)
@@ -215,7 +215,10 @@ def status_report_document(
         if a.is_open and a.due_on is not None and period.end < a.due_on <= horizon
     ]
     health = account.health if account.health in ("green", "amber", "red") else ""
-    overall = RagLine("Overall", health, account.health_reason)  # type: ignore[arg-type]
+    # the health reason is the team's own note ("the CFO is talking to two other agencies"):
+    # only the internal variant prints it; the client reads the headline the director wrote
+    reason = account.health_reason if audience == "internal" else ""
+    overall = RagLine("Overall", health, reason)  # type: ignore[arg-type]
     internal = None
     if audience == "internal":
         notes = tuple(
@@ -236,7 +239,7 @@ def status_report_document(
         prepared_by=account.owner_name,
         overall=overall,
         previous_rag="",
-        headline=headline or account.health_reason,
+        headline=headline.strip(),
         areas=(),
         decisions_needed=decisions,
         client_actions=tuple(line for line in lines if line.side == "client"),

@@ -38,8 +38,9 @@ from keyplan.ui.models.account_tree_model import ACCOUNT_ID_ROLE, AccountTreeMod
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.settings import Settings
 from keyplan.ui.views.account_view import AccountView
-from keyplan.ui.views.accounts_view import AccountsView, local_zone
+from keyplan.ui.views.accounts_view import AccountsView
 from keyplan.ui.views.agency_view import AgencyView
+from keyplan.ui.views.contact_reports_panel import local_zone
 from keyplan.ui.views.deleted_view import DeletedView
 from keyplan.ui.views.estimate_editor import EstimateEditor
 from keyplan.ui.views.estimates_view import EstimatesView

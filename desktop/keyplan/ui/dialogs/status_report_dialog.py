@@ -87,17 +87,28 @@ class StatusReportDialog(BaseDialog):
         audience_column.addWidget(self.client)
         audience_column.addWidget(self.internal)
 
-        self.headline = QPlainTextEdit(account.health_reason)
+        # the headline goes to the client: it starts empty, beside the team's own health note
+        self.headline = QPlainTextEdit()
         self.headline.setObjectName("headline")
         self.headline.setPlaceholderText(
-            self.tr("One paragraph: is the account on track, and what matters now?")
+            self.tr("For the client, one paragraph: is the account on track, what matters now?")
         )
         self.headline.setMaximumHeight(110)
+        self.health_note = QLabel(
+            self.tr("Team's health note (internal report only): %1").replace(
+                "%1", account.health_reason
+            )
+        )
+        self.health_note.setObjectName("health_note")
+        self.health_note.setWordWrap(True)
+        self.health_note.setStyleSheet("color: #8A5A00;")
+        self.health_note.setVisible(bool(account.health_reason))
 
         form = QFormLayout()
         form.addRow(self.tr("Period"), period_row)
         form.addRow(self.tr("For"), audience_column)
         form.addRow(self.tr("Headline"), self.headline)
+        form.addRow("", self.health_note)
 
         self.pdf_button = QPushButton(self.tr("Export PDF…"))
         self.pdf_button.setObjectName("status_pdf")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,12 +25,8 @@ from keyplan.ui.models.record_table_model import (
     RecordTableModel,
 )
 from keyplan.ui.operations import WorkspaceSession
+from keyplan.ui.views.contact_reports_panel import local_zone
 from keyplan.ui.widgets.rag_badge import REPORT_STATE_COLOURS, dot_icon, rag_icon
-
-
-def local_zone() -> tzinfo:
-    """The user's own time zone: what "due today" means."""
-    return datetime.now().astimezone().tzinfo or UTC
 
 
 class AccountsView(QWidget):

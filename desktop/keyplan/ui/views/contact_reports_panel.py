@@ -114,9 +114,9 @@ def utc_now() -> datetime:
 
 
 def local_zone() -> tzinfo:
-    """The user's own time zone, for what "today" means (due today)."""
-    zone = datetime.now().astimezone().tzinfo
-    return zone if zone is not None else UTC
+    """The user's own time zone, for what "today" means (due today): the IANA zone, so the
+    day keeps the right length across a daylight-saving change (a fixed offset would not)."""
+    return ZoneInfo(local_zone_name())
 
 
 def local_zone_name() -> str:

@@ -51,7 +51,8 @@ class EmailTemplatesBox(QGroupBox):
             ("status_report", self.tr("Status report")),
         ):
             self.kinds.addItem(label, kind)
-        self.kinds.currentIndexChanged.connect(lambda _i: self.reload())
+        self._shown_kind = ""
+        self.kinds.currentIndexChanged.connect(lambda _i: self._switch())
         self.subject = QLineEdit()
         self.subject.setObjectName("template_subject")
         self.subject.editingFinished.connect(self.save)
@@ -90,7 +91,14 @@ class EmailTemplatesBox(QGroupBox):
     def template_kind(self) -> str:
         return str(self.kinds.currentData())
 
+    def _switch(self) -> None:
+        """Keep what was typed for the template shown before showing another one."""
+        if self._shown_kind:
+            self.save(self._shown_kind)
+        self.reload()
+
     def reload(self) -> None:
+        self._shown_kind = self.template_kind
         template = self.session.services.email_drafts.template(self.template_kind)
         if self.subject.text() != template.subject:
             self.subject.setText(template.subject)
@@ -98,15 +106,16 @@ class EmailTemplatesBox(QGroupBox):
             self.body.setPlainText(template.body)
         self.reset.setEnabled(template != DEFAULT_TEMPLATES[self.template_kind])
 
-    def save(self) -> None:
+    def save(self, kind: str = "") -> None:
+        kind = kind or self._shown_kind or self.template_kind
         template = Template(self.subject.text(), self.body.toPlainText())
-        if template == self.session.services.email_drafts.template(self.template_kind):
+        if template == self.session.services.email_drafts.template(kind):
             return
         error = self.session.run(
             SetTemplateCommand(
                 self.tr("Edit e-mail template"),
                 self.session.services,
-                self.template_kind,
+                kind,
                 template,
             ),
             inline=True,
