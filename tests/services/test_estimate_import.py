@@ -533,3 +533,33 @@ def test_every_demo_revision_reads_back_unchanged(tmp_path: Path) -> None:
                 assert plan.is_empty, (document.number, document.revision, plan.preview)
                 checked += 1
         assert checked >= 10
+
+
+def test_a_failure_mid_way_leaves_the_estimate_exactly_as_it_was(
+    services: WorkspaceServices, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyplan.services.estimate_import as round_trip
+
+    revision_id = sent_estimate(services)
+    old = services.estimates.document(revision_id)
+
+    def reorder(ws: Any) -> None:  # updates, then a move: the move step fails below
+        swap_rows(ws, ref_row(ws, "1.1"), ref_row(ws, "1.2"))
+        ws[f"D{ref_row(ws, '1.1')}"] = 11
+
+    path = edit(export(services, revision_id, tmp_path), reorder)
+    plan = plan_round_trip(services, revision_id, read_client_workbook(path, old))
+    assert plan.updates and plan.moves
+
+    def power_cut(*_args: object) -> None:
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(round_trip, "_arrange", power_cut)
+    with pytest.raises(OSError):
+        apply_round_trip(services, revision_id, plan)
+    after = services.estimates.document(revision_id)
+    assert [r.revision for r in after.revisions] == [r.revision for r in old.revisions]
+    assert after.status == "sent"
+    assert [(line.key, line.quantity) for line in after.lines] == [
+        (line.key, line.quantity) for line in old.lines
+    ]

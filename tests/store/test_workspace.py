@@ -725,3 +725,47 @@ def test_a_stray_wal_beside_a_new_name_is_not_replayed_into_it(tmp_path: Path) -
     with WorkspaceServices.create(old) as fresh:
         assert fresh.accounts.all() == []
         assert fresh.workspace.integrity_check() == "ok"
+
+
+def test_an_atomic_block_commits_whole_or_not_at_all(tmp_path: Path) -> None:
+    from keyplan.services.records import AccountDraft
+    from keyplan.services.workspace import WorkspaceServices
+
+    path = tmp_path / "atomic.keyplan"
+    with WorkspaceServices.create(path) as services:
+        with pytest.raises(RuntimeError), services.workspace.atomic():
+            services.accounts.create(AccountDraft("First", currency="USD"))
+            # reads inside the block see what the block wrote
+            assert [a.name for a in services.accounts.all()] == ["First"]
+            services.accounts.create(AccountDraft("Second", currency="USD"))
+            raise RuntimeError("refused half-way")
+        assert services.accounts.all() == []
+        with services.workspace.atomic():
+            services.accounts.create(AccountDraft("Kept", currency="USD"))
+        assert [a.name for a in services.accounts.all()] == ["Kept"]
+
+
+def test_a_process_killed_inside_an_atomic_block_leaves_nothing_of_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    import textwrap
+
+    from keyplan.services.workspace import WorkspaceServices
+
+    path = tmp_path / "killed.keyplan"
+    WorkspaceServices.create(path).close()
+    script = textwrap.dedent(
+        f"""
+        import os
+        from keyplan.services.records import AccountDraft
+        from keyplan.services.workspace import WorkspaceServices
+        services = WorkspaceServices.open({str(path)!r})
+        with services.workspace.atomic():
+            services.accounts.create(AccountDraft("Half", currency="USD"))
+            os._exit(9)  # killed before the block ends
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], check=False, timeout=60)
+    assert result.returncode == 9
+    with WorkspaceServices.open(path) as services:
+        assert services.accounts.all() == []

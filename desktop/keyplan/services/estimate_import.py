@@ -1044,13 +1044,10 @@ def apply_round_trip(services: WorkspaceServices, revision_id: int, plan: RoundT
         )
     if plan.is_empty:
         raise ValidationError("plan", "The workbook has no changes to import.")
-    previous_status = document.status
-    new_id = estimates.revise(document.estimate_id)
-    try:
+    # one transaction: a refusal, a crash or a kill leaves the estimate exactly as it was
+    with services.workspace.atomic():
+        new_id = estimates.revise(document.estimate_id)
         _apply(services, new_id, plan)
-    except BaseException:
-        estimates.unrevise(new_id, previous_status)
-        raise
     return new_id
 
 

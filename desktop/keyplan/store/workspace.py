@@ -21,6 +21,7 @@ import os
 import sqlite3
 import struct
 import tempfile
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from functools import partial
@@ -270,6 +271,10 @@ class Workspace:
         self.read_only = read_only
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # the session of an ``atomic()`` block, for the thread that runs it only (an export
+        # worker reading meanwhile gets its own session, as always)
+        self._shared: Session | None = None
+        self._shared_thread = 0
         self.migrated_from: str | None = None
         self.backup_path: Path | None = None
 
@@ -402,7 +407,14 @@ class Workspace:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One user action: commit on success, roll back everything on any error."""
+        """One user action: commit on success, roll back everything on any error.
+
+        Inside :meth:`atomic` it joins the block's transaction instead: what it writes is
+        committed (or rolled back) with the whole block.
+        """
+        if self._shared is not None and self._shared_thread == threading.get_ident():
+            yield self._shared
+            return
         if self.read_only:
             raise WorkspaceReadOnlyError(
                 self.path, f"{self.path.name} is open read-only: nothing can be changed."
@@ -421,13 +433,33 @@ class Workspace:
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for queries; nothing it does is committed."""
+        """A session for queries; nothing it does is committed (inside :meth:`atomic`: the
+        block's session, which sees what the block has written so far)."""
+        if self._shared is not None and self._shared_thread == threading.get_ident():
+            yield self._shared
+            return
         try:
             with self._sessions() as session:
                 yield session
                 session.rollback()
         except (OperationalError, DatabaseError) as exc:
             raise _translate(self.path, exc) from exc
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Several service calls as ONE transaction: every ``transaction()`` and ``reading()``
+        inside the block uses one session, committed when the block ends and rolled back
+        entirely if anything raises (or the process dies before the end). For imports that
+        must apply whole or not at all."""
+        if self._shared is not None and self._shared_thread == threading.get_ident():
+            yield  # already inside a block: it is the block
+            return
+        with self.transaction() as session:
+            self._shared, self._shared_thread = session, threading.get_ident()
+            try:
+                yield
+            finally:
+                self._shared, self._shared_thread = None, 0
 
     def schema_revision(self) -> str:
         with self.engine.connect() as connection:
