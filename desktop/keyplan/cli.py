@@ -58,6 +58,7 @@ from keyplan.services.exporting import (
     export_status_report_pdf,
     status_report_file_name,
 )
+from keyplan.services.opportunities import OpportunityRecord
 from keyplan.services.records import AccountRecord
 from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 
@@ -938,6 +939,73 @@ def _cmd_email_draft(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def opportunity_row(record: OpportunityRecord) -> dict[str, Any]:
+    """The JSON shape of one opportunity in ``pipeline --json`` (docs/cli.md)."""
+    currency = Currency.get(record.currency)
+    return {
+        "id": record.id,
+        "account": record.account_name,
+        "account_id": record.account_id,
+        "name": record.name,
+        "type": record.kind,
+        "stage": record.stage,
+        "currency": record.currency,
+        "amount": _money(record.amount, currency),
+        "probability": _number(record.probability),
+        "weighted": _money(record.weighted, currency),
+        "expected_close": _iso(record.expected_close),
+        "owner": record.owner_name,
+        "next_step": record.next_step,
+        "stages": [{"stage": stage, "entered_on": day.isoformat()} for stage, day in record.stages],
+    }
+
+
+def _cmd_pipeline(args: argparse.Namespace) -> int:
+    """Opportunities across accounts with the totals per stage and currency."""
+    with WorkspaceServices.open(args.path, read_only=True) as services:
+        account_id = _find_account(services, args.account) if args.account else None
+        records = services.opportunities.pipeline(account_id=account_id)
+        totals = services.opportunities.by_stage(records)
+    if args.json:
+        _print_json(
+            {
+                "opportunities": [opportunity_row(record) for record in records],
+                "by_stage": [
+                    {
+                        "stage": total.stage.value,
+                        "currency": total.currency,
+                        "count": total.count,
+                        "amount": _money(total.amount, Currency.get(total.currency)),
+                        "weighted": _money(total.weighted, Currency.get(total.currency)),
+                    }
+                    for total in totals
+                ],
+            }
+        )
+        return EXIT_OK
+    rows = [
+        [
+            _clip(r.account_name, 24),
+            _clip(r.name, 36),
+            r.stage,
+            f"{_grouped(r.amount, Currency.get(r.currency))} {r.currency}",
+            f"{_number(r.probability)}%",
+            _grouped(r.weighted, Currency.get(r.currency)),
+            _iso(r.expected_close) or "",
+        ]
+        for r in records
+    ]
+    _write(
+        sys.stdout,
+        _table(
+            ["Account", "Opportunity", "Stage", "Amount", "Prob.", "Weighted", "Close"],
+            rows,
+            right={3, 4, 5},
+        ),
+    )
+    return EXIT_OK
+
+
 def _cmd_import_rates(args: argparse.Namespace) -> int:
     """Import a rate card table (xlsx or csv) into a card: all rows, or none."""
     with WorkspaceServices.open(args.path) as services:
@@ -1361,6 +1429,18 @@ def build_parser() -> argparse.ArgumentParser:
     draft.add_argument("-o", "--output", metavar="FILE.eml", type=Path, required=True)
     draft.add_argument("--force", action="store_true", help="replace existing files")
     draft.set_defaults(handler=_cmd_email_draft)
+
+    pipeline = commands.add_parser(
+        "pipeline",
+        help="opportunities across accounts, with totals per stage",
+        description="List the opportunities of every account (or one) with stage, amount, "
+        "probability and weighted value (amount x probability, rounded to the currency), and "
+        "the totals per stage and currency; amounts in different currencies are never added.",
+    )
+    pipeline.add_argument("path", metavar="PATH", type=Path, help="a .keyplan workspace")
+    pipeline.add_argument("--account", metavar="NAME_OR_ID", help="only this account")
+    pipeline.add_argument("--json", action="store_true", help="print JSON (docs/cli.md)")
+    pipeline.set_defaults(handler=_cmd_pipeline)
     return parser
 
 

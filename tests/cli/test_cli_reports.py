@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,20 @@ def test_an_unknown_locale_is_a_user_error(
     args = ["import-actuals", str(demo), "HLP-2026-0002", str(finance), "--locale", "xx_YY"]
     assert main(args) == 1
     assert "not a known locale" in capsys.readouterr().err
+
+
+def test_pipeline_json_totals_per_stage(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["pipeline", str(demo), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    stages = {row["stage"] for row in document["opportunities"]}
+    assert stages == {"identified", "qualified", "proposal", "negotiation", "won", "lost"}
+    for total in document["by_stage"]:
+        rows = [
+            row
+            for row in document["opportunities"]
+            if (row["stage"], row["currency"]) == (total["stage"], total["currency"])
+        ]
+        assert total["count"] == len(rows)
+        assert sum(Decimal(r["weighted"]) for r in rows) == Decimal(total["weighted"])
+    assert main(["pipeline", str(demo), "--account", "Sen Việt"]) == 0
+    assert "Livestream 12.12" in capsys.readouterr().out

@@ -32,6 +32,7 @@ from keyplan.services.actuals import ActualDraft
 from keyplan.services.contact_reports import ActionDraft, AttendeeRef, ReportDraft
 from keyplan.services.estimate_records import LineDraft, ProjectDraft, RateOption
 from keyplan.services.estimates import LineEdit
+from keyplan.services.opportunities import OpportunityDraft
 from keyplan.services.records import AccountDraft, ContactDraft, NoteDraft
 from keyplan.services.workspace import WorkspaceServices
 
@@ -1777,6 +1778,7 @@ def fill_demo(services: WorkspaceServices, *, today: date | None = None) -> Demo
     add_estimates(services, ids, base)
     add_actuals(services, ids, base)
     add_contact_reports(services, ids, base)
+    add_opportunities(services, ids, base)
     return ids
 
 
@@ -2112,6 +2114,66 @@ def add_contact_reports(
                 )
         if demo.sent_after_days is not None:
             reports.mark_sent(report_id, meeting_day + timedelta(days=demo.sent_after_days))
+
+
+# -- opportunities -----------------------------------------------------------------------------
+
+# (account, name, type, stage, amount, probability or None, close in days, owner, service
+#  line, next step, days between its stages)
+OPPORTUNITIES: tuple[tuple[str, str, str, str, str, str | None, int, str, str, str, int], ...] = (
+    ("aurora", "2027 retail media retainer", "renewal", "negotiation", "480000", None, 35,
+     "amelia", "Retail media", "Procurement call on the rate card", 21),
+    ("aurora", "Korea and Vietnam market entry", "expansion", "proposal", "95000", "60", 60,
+     "amelia", "Strategy", "Present the proposal in Geneva", 14),
+    ("aurora_jp", "楽天 SALE 年間運用", "upsell", "qualified", "18000000", None, 90,
+     "kenji", "Marketplace", "予算確認 (CMO)", 10),
+    ("aurora_us", "Shopper marketing pilot", "cross_sell", "identified", "120000", None, 150,
+     "daniel", "Shopper marketing", "Intro meeting with Marcus", 7),
+    ("aurora_de", "DACH social always-on", "new_business", "lost", "210000", None, -20,
+     "sofia", "Social", "Debrief: lost on price", 18),
+    ("sen_viet", "Chiến dịch Tết 2027 (mở rộng)", "upsell", "won", "1850000000", None, -10,
+     "minh", "Livestream", "Kick-off", 12),
+    ("sen_viet", "Livestream 12.12", "expansion", "proposal", "640000000", None, 20,
+     "minh", "Livestream", "Gửi báo giá", 9),
+    ("hanbit", "Japan and Taiwan payments launch", "new_business", "negotiation", "260000000",
+     "80", 25, "jiwoo", "Payments", "Contract review with legal", 16),
+    ("harbour_lane", "Cross-border checkout revamp", "upsell", "qualified", "1200000", None, 75,
+     "grace", "E-commerce", "Workshop with 张伟", 11),
+    ("severny_dom", "Программа лояльности: Сибирь", "expansion", "proposal", "9500000", None,
+     45, "sofia", "CRM", "Смета к 15 декабря", 13),
+    ("hoshizora", "決済セキュリティ監査 支援", "new_business", "identified", "7000000", None, 120,
+     "kenji", "Payments", "Scope call", 5),
+    ("formosa", "Brand refresh 2027", "renewal", "lost", "3200000", None, -40,
+     "grace", "Brand", "Lost to incumbent", 20),
+)  # fmt: skip
+
+
+def add_opportunities(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
+    """Opportunities in every stage, each with the days it reached its stages."""
+    stages = ["identified", "qualified", "proposal", "negotiation", "won", "lost"]
+    for (account, name, kind, stage, amount, probability, close, owner, line, step,
+         gap) in OPPORTUNITIES:  # fmt: skip
+        path = stages[: stages.index(stage) + 1] if stage != "lost" else [
+            "identified", "qualified", "proposal", "lost"
+        ]  # fmt: skip
+        start = today - timedelta(days=gap * len(path))
+        opportunity = services.opportunities.create(
+            ids.accounts[account],
+            OpportunityDraft(
+                name=name,
+                amount=Decimal(amount),
+                kind=kind,
+                stage=path[0],
+                probability=Decimal(probability) if probability else None,
+                expected_close=today + timedelta(days=close),
+                owner_id=ids.members[owner],
+                service_line=line,
+                next_step=step,
+            ),
+            on=start,
+        )
+        for number, next_stage in enumerate(path[1:], 1):
+            services.opportunities.move(opportunity, next_stage, start + timedelta(gap * number))
 
 
 # How far the work of an approved estimate has got, section by section: each line's actual

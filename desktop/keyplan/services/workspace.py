@@ -21,6 +21,7 @@ from keyplan.services.contacts import ContactService
 from keyplan.services.email_drafts import EmailDraftService
 from keyplan.services.estimates import EstimateService
 from keyplan.services.notes import NoteService
+from keyplan.services.opportunities import OpportunityService
 from keyplan.services.projects import ProjectService
 from keyplan.services.rate_cards import RateCardService
 from keyplan.services.records import DeletedItem, WorkspaceInfo
@@ -55,6 +56,7 @@ class WorkspaceServices:
         self.notes = NoteService(workspace)
         self.contact_reports = ContactReportService(workspace)
         self.email_drafts = EmailDraftService(workspace)
+        self.opportunities = OpportunityService(workspace)
         self.rate_cards = RateCardService(workspace)
         self.projects = ProjectService(workspace)
         self.estimates = EstimateService(workspace)
@@ -144,6 +146,7 @@ class WorkspaceServices:
             *self.estimates.deleted_items(),
             *self.projects.deleted_items(),
             *self.actuals.deleted_items(),
+            *self.opportunities.deleted_items(),
         ]
         return sorted(items, key=lambda item: item.deleted_at, reverse=True)
 
@@ -159,6 +162,7 @@ class WorkspaceServices:
             "project": self.projects,
             "actual": self.actuals,
             "contact_report": self.contact_reports,
+            "opportunity": self.opportunities,
         }
         return services[kind]
 

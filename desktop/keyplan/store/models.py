@@ -470,3 +470,50 @@ class EmailTemplate(Timestamped, Base):
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)  # "estimate", ...
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
+
+
+class Opportunity(Timestamped, SoftDeletable, Base):
+    """A deal the agency may win with the client: the pipeline."""
+
+    __tablename__ = "opportunity"
+    __table_args__ = (
+        CheckConstraint(
+            "stage IN ('identified', 'qualified', 'proposal', 'negotiation', 'won', 'lost')",
+            name="stage_known",
+        ),
+        CheckConstraint("amount_minor >= 0", name="amount_not_negative"),
+        Index("ix_opportunity_account", "account_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="new_business")
+    stage: Mapped[str] = mapped_column(String(20), default="identified")
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    probability: Mapped[Decimal | None] = mapped_column(
+        DecimalText(), default=None
+    )  # None: stage's
+    expected_close: Mapped[date | None] = mapped_column(Date, default=None)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_member.id", ondelete="SET NULL"), default=None
+    )
+    service_line: Mapped[str] = mapped_column(String(120), default="")
+    next_step: Mapped[str] = mapped_column(String(300), default="")
+    estimate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("estimate.id", ondelete="SET NULL"), default=None
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class OpportunityStage(Base):
+    """The day an opportunity entered a stage (its history through the pipeline)."""
+
+    __tablename__ = "opportunity_stage"
+    __table_args__ = (Index("ix_opportunity_stage_opportunity", "opportunity_id", "entered_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"))
+    stage: Mapped[str] = mapped_column(String(20))
+    entered_on: Mapped[date] = mapped_column(Date)

@@ -38,6 +38,7 @@ class DeletedView(QWidget):
             "project": self.tr("Project"),
             "actual": self.tr("Actual cost"),
             "contact_report": self.tr("Contact report"),
+            "opportunity": self.tr("Opportunity"),
         }
         self.model = RecordTableModel(
             [

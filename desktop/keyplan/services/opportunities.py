@@ -1,0 +1,289 @@
+"""Opportunities and the pipeline across accounts.
+
+Every change is one transaction. Moving an opportunity to another stage records the day it
+entered the stage; :meth:`OpportunityService.move` returns what it replaced so that undo puts
+the stage and its history back exactly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import partial
+from typing import Any, ClassVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from keyplan.domain import accounts as rules
+from keyplan.domain import pipeline as calc
+from keyplan.domain.errors import ValidationError
+from keyplan.domain.money import Currency
+from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.rate_cards import from_minor, to_minor
+from keyplan.services.records import Change
+from keyplan.store.models import Account, Opportunity, OpportunityStage, TeamMember
+
+__all__ = [
+    "OpportunityDraft",
+    "OpportunityRecord",
+    "OpportunityService",
+    "StageMove",
+]
+
+
+@dataclass(frozen=True)
+class OpportunityDraft:
+    name: str
+    amount: Decimal
+    currency: str = ""  # empty: the account's currency
+    kind: str = "new_business"
+    stage: str = "identified"
+    probability: Decimal | None = None  # None: the stage's default
+    expected_close: date | None = None
+    owner_id: int | None = None
+    service_line: str = ""
+    next_step: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class OpportunityRecord:
+    id: int
+    account_id: int
+    account_name: str
+    name: str
+    kind: str
+    stage: str
+    currency: str
+    amount: Decimal
+    probability: Decimal  # the one in force (set, or the stage's default)
+    probability_set: bool
+    weighted: Decimal
+    expected_close: date | None
+    owner_id: int | None
+    owner_name: str
+    service_line: str
+    next_step: str
+    estimate_id: int | None
+    notes: str
+    stages: tuple[tuple[str, date], ...]  # (stage, day entered), oldest first
+
+
+@dataclass(frozen=True)
+class StageMove:
+    """What :meth:`OpportunityService.move` replaced: enough to undo it exactly."""
+
+    opportunity_id: int
+    stage: str
+    history: tuple[tuple[str, date], ...]
+
+
+def _day(value: Any, field: str) -> date | None:
+    if value is None:
+        return None
+    if not isinstance(value, date) or not 1990 <= value.year <= 2200:
+        raise ValidationError(field, "Enter a date from 1990 to 2200.")
+    return value
+
+
+def _probability(value: Any) -> Decimal | None:
+    return None if value is None else calc.clean_probability(value)
+
+
+class OpportunityService(EntityService[Opportunity]):
+    model = Opportunity
+    label = "opportunity"
+    deleted_kind = "opportunity"
+    cleaners: ClassVar[Mapping[str, Cleaner]] = {
+        "name": partial(rules.clean_name, field="name"),
+        "kind": lambda value: rules.clean_enum(calc.OpportunityType, value, "kind").value,
+        "probability": _probability,
+        "expected_close": partial(_day, field="expected_close"),
+        "owner_id": lambda value: value,
+        "service_line": partial(rules.clean_line, field="service_line", max_length=120),
+        "next_step": partial(rules.clean_line, field="next_step", max_length=300),
+        "notes": partial(rules.clean_text, field="notes"),
+    }
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _derive(
+        self, session: Session, row: Opportunity, cleaned: dict[str, Any]
+    ) -> dict[str, Any]:
+        owner = cleaned.get("owner_id")
+        if owner is not None and session.get(TeamMember, owner) is None:
+            raise ValidationError("owner_id", "Choose a member of the team.")
+        return cleaned
+
+    def create(
+        self,
+        account_id: int,
+        draft: OpportunityDraft,
+        *,
+        on: date | None = None,
+        opportunity_id: int | None = None,
+    ) -> int:
+        values = dataclasses.asdict(draft)
+        amount, currency_code, stage = (
+            values.pop("amount"),
+            values.pop("currency"),
+            values.pop("stage"),
+        )
+        cleaned = self._clean(values)
+        stage = rules.clean_enum(calc.Stage, stage, "stage").value
+        with self.workspace.transaction() as session:
+            account = session.get(Account, account_id)
+            if account is None or account.deleted_at is not None:
+                raise ValidationError("account_id", "The account does not exist.")
+            currency = Currency.get(rules.clean_currency(currency_code or account.currency))
+            if not isinstance(amount, Decimal | int) or isinstance(amount, bool) or amount < 0:
+                raise ValidationError("amount", "Enter the amount, 0 or more.")
+            row = Opportunity(
+                id=opportunity_id,
+                account_id=account_id,
+                stage=stage,
+                currency=currency.code,
+                amount_minor=to_minor(Decimal(amount), currency, "amount"),
+                **self._derive(session, Opportunity(), cleaned),
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                OpportunityStage(opportunity_id=row.id, stage=stage, entered_on=on or date.today())
+            )
+            return row.id
+
+    def purge(self, opportunity_id: int) -> None:
+        with self.workspace.transaction() as session:
+            session.delete(self._get(session, opportunity_id, deleted_ok=True))
+
+    def set_amount(self, opportunity_id: int, amount: Decimal) -> Change:
+        """The amount in the opportunity's currency; returns the change for undo."""
+        with self.workspace.transaction() as session:
+            row = self._get(session, opportunity_id)
+            currency = Currency.get(row.currency)
+            if isinstance(amount, bool) or not isinstance(amount, Decimal | int) or amount < 0:
+                raise ValidationError("amount", "Enter the amount, 0 or more.")
+            before = from_minor(row.amount_minor, currency)
+            row.amount_minor = to_minor(Decimal(amount), currency, "amount")
+            after = from_minor(row.amount_minor, currency)
+        return Change({}, {}) if before == after else Change({"amount": before}, {"amount": after})
+
+    @staticmethod
+    def _history(session: Session, opportunity_id: int) -> list[OpportunityStage]:
+        return list(
+            session.scalars(
+                select(OpportunityStage)
+                .where(OpportunityStage.opportunity_id == opportunity_id)
+                .order_by(OpportunityStage.entered_on, OpportunityStage.id)
+            ).all()
+        )
+
+    def move(self, opportunity_id: int, stage: str, on: date | None = None) -> StageMove:
+        """Move to ``stage`` on day ``on`` (today); returns what to give :meth:`undo_move`."""
+        target = rules.clean_enum(calc.Stage, stage, "stage").value
+        day = _day(on or date.today(), "on")
+        assert day is not None
+        with self.workspace.transaction() as session:
+            row = self._get(session, opportunity_id)
+            history = self._history(session, opportunity_id)
+            before = StageMove(
+                opportunity_id, row.stage, tuple((h.stage, h.entered_on) for h in history)
+            )
+            if history and day < history[-1].entered_on:
+                raise ValidationError(
+                    "on",
+                    f"It entered {history[-1].stage} on {history[-1].entered_on.isoformat()}: "
+                    "a later stage cannot start before that.",
+                )
+            if target != row.stage:
+                row.stage = target
+                session.add(
+                    OpportunityStage(opportunity_id=opportunity_id, stage=target, entered_on=day)
+                )
+            return before
+
+    def undo_move(self, move: StageMove) -> None:
+        with self.workspace.transaction() as session:
+            row = self._get(session, move.opportunity_id)
+            row.stage = move.stage
+            for entry in self._history(session, move.opportunity_id):
+                session.delete(entry)
+            session.flush()
+            for stage, day in move.history:
+                session.add(
+                    OpportunityStage(
+                        opportunity_id=move.opportunity_id, stage=stage, entered_on=day
+                    )
+                )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def _record(self, session: Session, row: Opportunity) -> OpportunityRecord:
+        currency = Currency.get(row.currency)
+        amount = from_minor(row.amount_minor, currency)
+        probability = (
+            row.probability
+            if row.probability is not None
+            else calc.DEFAULT_PROBABILITY[calc.Stage(row.stage)]
+        )
+        account = session.get(Account, row.account_id)
+        owner = session.get(TeamMember, row.owner_id) if row.owner_id else None
+        return OpportunityRecord(
+            id=row.id,
+            account_id=row.account_id,
+            account_name=account.name if account else "",
+            name=row.name,
+            kind=row.kind,
+            stage=row.stage,
+            currency=row.currency,
+            amount=amount,
+            probability=probability,
+            probability_set=row.probability is not None,
+            weighted=calc.weighted_value(amount, probability, currency),
+            expected_close=row.expected_close,
+            owner_id=row.owner_id,
+            owner_name=owner.name if owner else "",
+            service_line=row.service_line,
+            next_step=row.next_step,
+            estimate_id=row.estimate_id,
+            notes=row.notes,
+            stages=tuple((h.stage, h.entered_on) for h in self._history(session, row.id)),
+        )
+
+    def get(self, opportunity_id: int) -> OpportunityRecord:
+        with self.workspace.reading() as session:
+            return self._record(session, self._get(session, opportunity_id))
+
+    def pipeline(
+        self,
+        *,
+        account_id: int | None = None,
+        stages: Sequence[str] = (),
+        owner_id: int | None = None,
+    ) -> list[OpportunityRecord]:
+        """Opportunities of live accounts (or one), by expected close then name."""
+        with self.workspace.reading() as session:
+            query = (
+                select(Opportunity)
+                .join(Account, Account.id == Opportunity.account_id)
+                .where(Opportunity.deleted_at.is_(None), Account.deleted_at.is_(None))
+            )
+            if account_id is not None:
+                query = query.where(Opportunity.account_id == account_id)
+            if stages:
+                query = query.where(Opportunity.stage.in_(tuple(stages)))
+            if owner_id is not None:
+                query = query.where(Opportunity.owner_id == owner_id)
+            records = [self._record(session, row) for row in session.scalars(query).all()]
+        return sorted(records, key=lambda r: (r.expected_close or date.max, r.name.casefold()))
+
+    def by_stage(self, records: Sequence[OpportunityRecord]) -> list[calc.StageTotal]:
+        return calc.pipeline_by_stage(
+            (calc.Stage(r.stage), Currency.get(r.currency), r.amount, r.probability)
+            for r in records
+        )
