@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QFormLayout,
@@ -43,6 +42,7 @@ from keyplan.ui.formatting import date_text, money_text
 from keyplan.ui.labels import count_text, fill
 from keyplan.ui.locale import ui_locale
 from keyplan.ui.widgets.form import INVALID_STYLE
+from keyplan.ui.widgets.read_only_table import read_only_table, row_items
 
 CONTEXT = "RateImportDialog"
 ACTION_COLOURS = {"add": "#D7EFD2", "update": "#FCEBC4"}
@@ -183,29 +183,9 @@ def problem_cells(problem: ImportProblem) -> tuple[str, ...]:
     )
 
 
-def _items(cells: Sequence[str], numbers: frozenset[int] = frozenset()) -> list[QStandardItem]:
-    items = []
-    for column, text in enumerate(cells):
-        item = QStandardItem(text)
-        item.setEditable(False)
-        if text:
-            item.setToolTip(text)
-        if column in numbers:
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        items.append(item)
-    return items
-
-
 def _read_only_table(name: str, model: QStandardItemModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table = read_only_table(name, model)
     table.setTabKeyNavigation(False)  # Tab goes on to the buttons
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.setWordWrap(False)
     table.horizontalHeader().setStretchLastSection(True)
     table.setMinimumHeight(table.fontMetrics().height() * 5)
     return table
@@ -450,13 +430,13 @@ class RateImportDialog(BaseDialog):
         )
         colour = QBrush(QColor(PROBLEM_COLOUR))
         for problem in problems:
-            items = _items(problem_cells(problem), frozenset({1}))
+            items = row_items(problem_cells(problem), frozenset({1}))
             items[3].setForeground(colour)
             self.problems_model.appendRow(items)
         more = total - len(problems)
         if more > 0:
             self.problems_model.appendRow(
-                _items(("", "", "", count_text(more, "…and 1 more", "…and %n more", CONTEXT)))
+                row_items(("", "", "", count_text(more, "…and 1 more", "…and %n more", CONTEXT)))
             )
         self.problems_table.resizeColumnsToContents()
         self.problems_table.horizontalHeader().setSectionResizeMode(
@@ -491,7 +471,7 @@ class RateImportDialog(BaseDialog):
         )
         foreground = QBrush(QColor(ACTION_TEXT_COLOUR))
         for preview in self.preview:
-            items = _items(preview_cells(preview, currency), NUMBER_COLUMNS | {0})
+            items = row_items(preview_cells(preview, currency), NUMBER_COLUMNS | {0})
             colour = ACTION_COLOURS.get(preview.action)
             if colour is not None:
                 items[1].setBackground(QBrush(QColor(colour)))

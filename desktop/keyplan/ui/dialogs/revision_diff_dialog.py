@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialogButtonBox,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from keyplan.services.workspace import WorkspaceError, WorkspaceServices
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, quantity_text
 from keyplan.ui.labels import estimate_status_labels, fill
+from keyplan.ui.widgets.read_only_table import read_only_table, row_items
 
 STATUS_COLOURS = {"added": "#D7EFD2", "removed": "#F9D6D5", "changed": "#FCEBC4"}
 STATUS_TEXT_COLOUR = "#1B1B1B"  # readable on the light status colours, in a dark scheme too
@@ -217,31 +217,6 @@ def tab_separated(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join("\t".join(_cell(cell) for cell in line) for line in [header, *rows]) + "\n"
 
 
-def _items(cells: Sequence[str], numbers: frozenset[int]) -> list[QStandardItem]:
-    items = []
-    for column, text in enumerate(cells):
-        item = QStandardItem(" ".join(text.split()))  # one line in the table
-        item.setEditable(False)
-        if text:
-            item.setToolTip(text)
-        if column in numbers:
-            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        items.append(item)
-    return items
-
-
-def _read_only_table(name: str, model: QStandardItemModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.verticalHeader().hide()
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-    table.setWordWrap(False)
-    return table
-
-
 def _fit_height(table: QTableView) -> None:
     """Tall enough to show every row without scrolling (the totals are short)."""
     rows = table.model().rowCount()
@@ -297,11 +272,11 @@ class RevisionDiffDialog(BaseDialog):
         self.summary.setWordWrap(True)
 
         self.lines_model = QStandardItemModel(self)
-        self.lines_table = _read_only_table("line_changes", self.lines_model)
+        self.lines_table = read_only_table("line_changes", self.lines_model)
         self.sections_model = QStandardItemModel(self)
-        self.sections_table = _read_only_table("section_deltas", self.sections_model)
+        self.sections_table = read_only_table("section_deltas", self.sections_model)
         self.totals_model = QStandardItemModel(self)
-        self.totals_table = _read_only_table("totals", self.totals_model)
+        self.totals_table = read_only_table("totals", self.totals_model)
 
         lines_box = QWidget()
         lines_layout = QVBoxLayout(lines_box)
@@ -421,7 +396,7 @@ class RevisionDiffDialog(BaseDialog):
         self.line_rows = line_change_rows(diff.lines, currency)
         self.lines_model.setHorizontalHeaderLabels(self.line_headers())
         for row in self.line_rows:
-            items = _items(row.cells, NUMBER_COLUMNS)
+            items = row_items(row.cells, NUMBER_COLUMNS)
             background = QBrush(QColor(STATUS_COLOURS[row.status]))
             foreground = QBrush(QColor(STATUS_TEXT_COLOUR))
             for item in items:
@@ -439,7 +414,7 @@ class RevisionDiffDialog(BaseDialog):
             [self.tr("Section"), self.tr("Old"), self.tr("New"), self.tr("Delta")]
         )
         for cells in section_rows(diff.sections, currency):
-            self.sections_model.appendRow(_items(cells, frozenset({1, 2, 3})))
+            self.sections_model.appendRow(row_items(cells, frozenset({1, 2, 3})))
         self.sections_table.resizeColumnsToContents()
 
     def _fill_totals(
@@ -455,7 +430,7 @@ class RevisionDiffDialog(BaseDialog):
         )
         total_label = _t("Total")
         for cells in totals_rows(diff, old, new, internal=self.internal):
-            items = _items(cells, frozenset({1, 2, 3}))
+            items = row_items(cells, frozenset({1, 2, 3}))
             if cells[0] == total_label:
                 for item in items:
                     font = QFont(item.font())
