@@ -19,11 +19,10 @@ Nothing is written unless every row is valid.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +36,9 @@ from keyplan.services.rate_import import (
     Problems,
     RateImportError,
     RateTable,
+    cell_date,
     column_letter,
+    match_headers,
     read_rate_table,
 )
 
@@ -91,7 +92,6 @@ _SYNONYMS: Mapping[str, tuple[str, ...]] = {
         "timesheet",
     ),
 }
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def read_actuals_table(path: Path) -> RateTable:
@@ -99,29 +99,9 @@ def read_actuals_table(path: Path) -> RateTable:
     return read_rate_table(path)
 
 
-def _normalise(text: str) -> str:
-    return " ".join(re.sub(r"[_\-:./()]+", " ", text).casefold().split())
-
-
 def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
     """Field -> index of the column whose header names it, or None."""
-    normalised = [_normalise(header) for header in headers]
-    mapping: dict[str, int | None] = {}
-    taken: set[int] = set()
-    for field in FIELDS:
-        found = next(
-            (
-                index
-                for synonym in _SYNONYMS[field]
-                for index, header in enumerate(normalised)
-                if header == synonym and index not in taken
-            ),
-            None,
-        )
-        mapping[field] = found
-        if found is not None:
-            taken.add(found)
-    return mapping
+    return match_headers(headers, FIELDS, _SYNONYMS)
 
 
 @dataclass(frozen=True)
@@ -197,25 +177,6 @@ def _ref_text(value: Any, refs: set[str]) -> str:
                 return matches[0]
         return text
     return str(value).strip()
-
-
-def _date(value: Any, locale: str) -> date:
-    if isinstance(value, datetime):
-        if value.time() != datetime.min.time():
-            raise ValidationError("date", "Enter a date without a time of day.")
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
-    elif isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            day = date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValidationError("date", f"'{value.strip()}' is not a real date.") from None
-    else:
-        raise ValidationError("date", f"'{value}' is not a date: use a date cell or YYYY-MM-DD.")
-    if not 1990 <= day.year <= 2200:
-        raise ValidationError("date", "Enter a date from 1990 to 2200.")
-    return day
 
 
 def _number(value: Any, field: str, places: int, locale: str) -> Decimal:
@@ -341,7 +302,7 @@ def plan_import(
                 continue
             try:
                 parsed[field] = (
-                    _date(value, locale)
+                    cell_date(value, "date")
                     if field == "date"
                     else _number(
                         value, field, currency.minor_units if field == "cost" else 2, locale

@@ -55,7 +55,9 @@ __all__ = [
     "RateUpdate",
     "apply_import",
     "build_rates",
+    "cell_date",
     "guess_mapping",
+    "match_headers",
     "preview_import",
     "read_rate_table",
     "revert_import",
@@ -336,24 +338,33 @@ def _normalise_header(text: str) -> str:
     return " ".join(re.sub(r"[_\-:./()]+", " ", text).casefold().split())
 
 
-def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
-    """Field -> index of the header that names it (case-insensitive synonyms), or None."""
+def match_headers(
+    headers: Sequence[str], fields: Sequence[str], synonyms: Mapping[str, Sequence[str]]
+) -> dict[str, int | None]:
+    """Field -> index of the first header that is one of its synonyms (ignoring case and
+    punctuation), each column given to one field at most, in ``fields`` order; or None."""
     normalised = [_normalise_header(header) for header in headers]
     mapping: dict[str, int | None] = {}
     taken: set[int] = set()
-    for field in FIELDS:
-        found: int | None = None
-        for synonym in _SYNONYMS[field]:
-            for index, header in enumerate(normalised):
-                if header == synonym and index not in taken:
-                    found = index
-                    break
-            if found is not None:
-                break
+    for field in fields:
+        found = next(
+            (
+                index
+                for synonym in synonyms[field]
+                for index, header in enumerate(normalised)
+                if header == synonym and index not in taken
+            ),
+            None,
+        )
         mapping[field] = found
         if found is not None:
             taken.add(found)
     return mapping
+
+
+def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
+    """Field -> index of the header that names it (case-insensitive synonyms), or None."""
+    return match_headers(headers, FIELDS, _SYNONYMS)
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -462,14 +473,16 @@ def _convert(field: str, value: Any, currency: Currency, locale: str) -> Any:
             raise ValidationError(field, f"Unknown unit '{value}': use hour or day.")
         return unit
     if field == "valid_from":
-        return _date(value)
+        return cell_date(value, "valid_from")
     return _amount(field, value, currency, locale)
 
 
-def _date(value: Any) -> date:
+def cell_date(value: Any, field: str) -> date:
+    """A date from a cell: a date cell (without a time of day) or ``YYYY-MM-DD`` text, from
+    1990 to 2200; ``ValidationError(field, ...)`` otherwise."""
     if isinstance(value, datetime):
         if value.time() != datetime.min.time():
-            raise ValidationError("valid_from", "Enter a date without a time of day.")
+            raise ValidationError(field, "Enter a date without a time of day.")
         day = value.date()
     elif isinstance(value, date):
         day = value
@@ -477,13 +490,11 @@ def _date(value: Any) -> date:
         try:
             day = date.fromisoformat(value.strip())
         except ValueError:
-            raise ValidationError("valid_from", f"'{value.strip()}' is not a real date.") from None
+            raise ValidationError(field, f"'{value.strip()}' is not a real date.") from None
     else:
-        raise ValidationError(
-            "valid_from", f"'{value}' is not a date: use a date cell or YYYY-MM-DD."
-        )
+        raise ValidationError(field, f"'{value}' is not a date: use a date cell or YYYY-MM-DD.")
     if not 1990 <= day.year <= 2200:
-        raise ValidationError("valid_from", "Enter a date from 1990 to 2200.")
+        raise ValidationError(field, "Enter a date from 1990 to 2200.")
     return day
 
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,8 +29,8 @@ from keyplan.ui.models.record_table_model import Column
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import (
     KIND,
-    ActionDelegate,
     ActionTableModel,
+    action_table,
     action_update,
 )
 
@@ -74,19 +73,9 @@ class ActionItemsPanel(QWidget):
             self,
         )
         self.model.on_edit = self._edit
-        self.table = QTableView()
-        self.table.setObjectName("action_items_table")
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(ActionDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        self.table = action_table(
+            "action_items_table", self.model, QAbstractItemView.SelectionMode.ExtendedSelection
         )
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.horizontalHeader().setResizeContentsPrecision(100)
 

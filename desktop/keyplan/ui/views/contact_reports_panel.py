@@ -279,6 +279,26 @@ class ActionDelegate(RecordDelegate):
         super().setModelData(editor, model, index)
 
 
+def action_table(
+    name: str, model: ActionTableModel, selection: QAbstractItemView.SelectionMode
+) -> QTableView:
+    """A table of action items edited in place, as both tabs show them."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setModel(model)
+    table.setItemDelegate(ActionDelegate(table))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(selection)
+    table.setEditTriggers(
+        QAbstractItemView.EditTrigger.DoubleClicked
+        | QAbstractItemView.EditTrigger.EditKeyPressed
+        | QAbstractItemView.EditTrigger.AnyKeyPressed
+    )
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    return table
+
+
 def owner_choices(
     contacts: Sequence[ContactRecord], members: Sequence[TeamMemberRecord]
 ) -> list[tuple[str, Any]]:
@@ -642,19 +662,9 @@ class ContactReportsPanel(QWidget):
             self,
         )
         self.actions_model.on_edit = self._edit_action
-        self.actions_table = QTableView()
-        self.actions_table.setObjectName("report_actions")
-        self.actions_table.setModel(self.actions_model)
-        self.actions_table.setItemDelegate(ActionDelegate(self.actions_table))
-        self.actions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.actions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.actions_table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        self.actions_table = action_table(
+            "report_actions", self.actions_model, QAbstractItemView.SelectionMode.SingleSelection
         )
-        self.actions_table.setWordWrap(False)
-        self.actions_table.verticalHeader().hide()
         header = self.actions_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
