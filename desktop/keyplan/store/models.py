@@ -517,3 +517,435 @@ class OpportunityStage(Base):
     opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunity.id", ondelete="CASCADE"))
     stage: Mapped[str] = mapped_column(String(20))
     entered_on: Mapped[date] = mapped_column(Date)
+
+
+# -- account plans -----------------------------------------------------------------------
+
+
+class AccountPlan(Timestamped, SoftDeletable, Base):
+    """One account's plan for a plan year: the sections below hang off it."""
+
+    __tablename__ = "account_plan"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_known"),
+        Index("ix_account_plan_account", "account_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    template: Mapped[str] = mapped_column(String(120), default="")
+    situation: Mapped[str] = mapped_column(Text, default="")
+    vision: Mapped[str] = mapped_column(Text, default="")
+    strategies: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    revenue_target_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanSwotItem(Base):
+    __tablename__ = "plan_swot_item"
+    __table_args__ = (
+        CheckConstraint(
+            "quadrant IN ('strength', 'weakness', 'opportunity', 'threat')", name="quadrant_known"
+        ),
+        Index("ix_plan_swot_item_plan", "plan_id", "quadrant", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    quadrant: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanObjective(Base):
+    __tablename__ = "plan_objective"
+    __table_args__ = (Index("ix_plan_objective_plan", "plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    statement: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_member.id", ondelete="SET NULL"), default=None
+    )
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanKpi(Base):
+    """A measure of an objective (or of the plan): target against actual for a period."""
+
+    __tablename__ = "plan_kpi"
+    __table_args__ = (Index("ix_plan_kpi_plan", "plan_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_objective.id", ondelete="SET NULL"), default=None
+    )
+    metric: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    period: Mapped[str] = mapped_column(String(10), default="")  # "2026", "2026-Q3", "2026-09"
+    baseline: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    target: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    actual: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanAction(Base):
+    __tablename__ = "plan_action"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'in_progress', 'done')", name="status_known"),
+        Index("ix_plan_action_plan", "plan_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    objective_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_objective.id", ondelete="SET NULL"), default=None
+    )
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_member.id", ondelete="SET NULL"), default=None
+    )
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanWhitespaceAxis(Base):
+    """A row (agency service) or column (client business unit / market) of the whitespace."""
+
+    __tablename__ = "plan_whitespace_axis"
+    __table_args__ = (
+        CheckConstraint("axis IN ('service', 'segment')", name="axis_known"),
+        Index("ix_plan_whitespace_axis_plan", "plan_id", "axis", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    axis: Mapped[str] = mapped_column(String(10))
+    label: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanWhitespaceCell(Base):
+    __tablename__ = "plan_whitespace_cell"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'opportunity', 'not_a_fit', 'unknown')", name="status_known"
+        ),
+        Index("ix_plan_whitespace_cell_pair", "service_id", "segment_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_whitespace_axis.id", ondelete="CASCADE")
+    )
+    segment_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_whitespace_axis.id", ondelete="CASCADE")
+    )
+    status: Mapped[str] = mapped_column(String(12), default="unknown")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanRisk(Base):
+    __tablename__ = "plan_risk"
+    __table_args__ = (
+        CheckConstraint("likelihood BETWEEN 1 AND 5", name="likelihood_1_5"),
+        CheckConstraint("impact BETWEEN 1 AND 5", name="impact_1_5"),
+        Index("ix_plan_risk_plan", "plan_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    likelihood: Mapped[int] = mapped_column(Integer, default=3)
+    impact: Mapped[int] = mapped_column(Integer, default=3)
+    mitigation: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team_member.id", ondelete="SET NULL"), default=None
+    )
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PlanRelationshipGoal(Base):
+    """What the plan wants from the relationship with one contact (internal)."""
+
+    __tablename__ = "plan_relationship_goal"
+    __table_args__ = (
+        CheckConstraint(
+            "target_strength IS NULL OR target_strength BETWEEN 1 AND 5", name="strength_1_5"
+        ),
+        Index("ix_plan_relationship_goal_pair", "plan_id", "contact_id", unique=True),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    goal: Mapped[str] = mapped_column(Text, default="")
+    target_strength: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class PlanReview(Base):
+    """Who reviewed the plan when (the review history)."""
+
+    __tablename__ = "plan_review"
+    __table_args__ = (Index("ix_plan_review_plan", "plan_id", "reviewed_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    reviewed_on: Mapped[date] = mapped_column(Date)
+    reviewer: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanSnapshot(Timestamped, Base):
+    """A frozen, dated copy of a whole plan (JSON of its document) before a business review."""
+
+    __tablename__ = "plan_snapshot"
+    __table_args__ = (Index("ix_plan_snapshot_plan", "plan_id", "taken_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("account_plan.id", ondelete="CASCADE"))
+    taken_on: Mapped[date] = mapped_column(Date)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    content: Mapped[str] = mapped_column(Text)  # JSON, exact decimals as strings
+
+
+class PlanTemplate(Timestamped, SoftDeletable, Base):
+    """A starting point for new plans, editable by the user (JSON sections)."""
+
+    __tablename__ = "plan_template"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    content: Mapped[str] = mapped_column(Text)
+
+
+# -- revenue forecast and exchange rates -------------------------------------------------
+
+
+class RevenueMonth(Timestamped, Base):
+    """Target, forecast and actual revenue of an account (or one of its business units)
+    for one month; ``month`` is the first day of the month."""
+
+    __tablename__ = "revenue_month"
+    __table_args__ = (
+        Index(
+            "ix_revenue_month_key", "account_id", "business_unit", "month", "currency", unique=True
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    business_unit: Mapped[str] = mapped_column(String(120), default="")
+    month: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    target_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+    forecast_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+    actual_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class ForecastSnapshot(Timestamped, Base):
+    """The forecast as it stood in one week, frozen to see how it moved."""
+
+    __tablename__ = "forecast_snapshot"
+    __table_args__ = (Index("ix_forecast_snapshot_week", "week_start", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date)  # the Monday of the ISO week
+    label: Mapped[str] = mapped_column(String(200), default="")
+
+
+class ForecastSnapshotValue(Base):
+    __tablename__ = "forecast_snapshot_value"
+    __table_args__ = (Index("ix_forecast_snapshot_value_snapshot", "snapshot_id", "account_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("forecast_snapshot.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+    business_unit: Mapped[str] = mapped_column(String(120), default="")
+    month: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    target_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+    forecast_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+    actual_minor: Mapped[int | None] = mapped_column(Integer, default=None)
+
+
+class ExchangeRate(Timestamped, SoftDeletable, Base):
+    """One unit of ``base`` is worth ``rate`` units of ``quote`` from ``valid_from`` on;
+    entered by the user (the app never fetches rates)."""
+
+    __tablename__ = "exchange_rate"
+    __table_args__ = (
+        CheckConstraint("base <> quote", name="two_currencies"),
+        Index("ix_exchange_rate_pair", "base", "quote", "valid_from"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    base: Mapped[str] = mapped_column(String(3))
+    quote: Mapped[str] = mapped_column(String(3))
+    rate: Mapped[Decimal] = mapped_column(DecimalText())
+    valid_from: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(200), default="")
+
+
+# -- joint business plans ----------------------------------------------------------------
+
+
+class JointBusinessPlan(Timestamped, SoftDeletable, Base):
+    """A plan agreed with the client for a year; QBPs and MBPs are its periods."""
+
+    __tablename__ = "jbp"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'in_negotiation', 'signed', 'active', 'closed')",
+            name="status_known",
+        ),
+        CheckConstraint(
+            "phase IN ('foundation', 'discover_align', 'initiative_planning', 'execute', "
+            "'monitor_renew')",
+            name="phase_known",
+        ),
+        Index("ix_jbp_account", "account_id", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("account.id", ondelete="RESTRICT"))
+    year: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    phase: Mapped[str] = mapped_column(String(20), default="foundation")
+    vision: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3))
+    review_cadence: Mapped[str] = mapped_column(String(20), default="quarterly")
+    client_signatory: Mapped[str] = mapped_column(String(200), default="")
+    client_signed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    agency_signatory: Mapped[str] = mapped_column(String(200), default="")
+    agency_signed_on: Mapped[date | None] = mapped_column(Date, default=None)
+    internal_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class JbpObjective(Base):
+    __tablename__ = "jbp_objective"
+    __table_args__ = (Index("ix_jbp_objective_jbp", "jbp_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jbp_id: Mapped[int] = mapped_column(ForeignKey("jbp.id", ondelete="CASCADE"))
+    statement: Mapped[str] = mapped_column(Text)
+    client_owner: Mapped[str] = mapped_column(String(200), default="")
+    agency_owner: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="not_started")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JbpMeasure(Base):
+    """A growth target (turnover, volume, cash margin, margin %...) or a scorecard KPI.
+
+    Money measures have a currency ``unit`` and are exact decimals like the rest.
+    """
+
+    __tablename__ = "jbp_measure"
+    __table_args__ = (
+        CheckConstraint("kind IN ('target', 'kpi')", name="kind_known"),
+        Index("ix_jbp_measure_jbp", "jbp_id", "kind", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jbp_id: Mapped[int] = mapped_column(ForeignKey("jbp.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10), default="target")
+    metric: Mapped[str] = mapped_column(String(30), default="custom")  # turnover, volume, ...
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    baseline: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    target: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    higher_is_better: Mapped[int] = mapped_column(Integer, default=1)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JbpInvestment(Base):
+    __tablename__ = "jbp_investment"
+    __table_args__ = (
+        CheckConstraint("funded_by IN ('client', 'agency', 'shared')", name="funder_known"),
+        CheckConstraint("amount_minor >= 0", name="amount_not_negative"),
+        Index("ix_jbp_investment_jbp", "jbp_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jbp_id: Mapped[int] = mapped_column(ForeignKey("jbp.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    funded_by: Mapped[str] = mapped_column(String(10), default="shared")
+    client_share: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)  # %
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(Integer, default=0)
+    starts_on: Mapped[date | None] = mapped_column(Date, default=None)
+    ends_on: Mapped[date | None] = mapped_column(Date, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JbpActivity(Base):
+    """A campaign, initiative, milestone or review on the JBP's calendar."""
+
+    __tablename__ = "jbp_activity"
+    __table_args__ = (
+        CheckConstraint("ends_on IS NULL OR ends_on >= starts_on", name="ends_after_start"),
+        Index("ix_jbp_activity_jbp", "jbp_id", "starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jbp_id: Mapped[int] = mapped_column(ForeignKey("jbp.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="campaign")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, default=None)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JbpPeriod(Timestamped, Base):
+    """A quarterly (QBP) or monthly (MBP) plan of a JBP: commentary and its own figures."""
+
+    __tablename__ = "jbp_period"
+    __table_args__ = (Index("ix_jbp_period_key", "jbp_id", "period", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    jbp_id: Mapped[int] = mapped_column(ForeignKey("jbp.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))  # "2026-Q1" or "2026-01"
+    focus: Mapped[str] = mapped_column(Text, default="")
+    commentary: Mapped[str] = mapped_column(Text, default="")
+
+
+class JbpPeriodValue(Base):
+    """One measure's target and actual in one QBP / MBP (the scorecard cell)."""
+
+    __tablename__ = "jbp_period_value"
+    __table_args__ = (Index("ix_jbp_period_value_key", "period_id", "measure_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("jbp_period.id", ondelete="CASCADE"))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("jbp_measure.id", ondelete="CASCADE"))
+    target: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+    actual: Mapped[Decimal | None] = mapped_column(DecimalText(), default=None)
+
+
+class JbpPeriodAction(Base):
+    __tablename__ = "jbp_period_action"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'in_progress', 'done')", name="status_known"),
+        Index("ix_jbp_period_action_period", "period_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("jbp_period.id", ondelete="CASCADE"))
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due: Mapped[date | None] = mapped_column(Date, default=None)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,6 +15,7 @@ No Qt here (an import-linter contract forbids it): the CLI talks to
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -71,6 +72,10 @@ EXIT_INTERNAL_ERROR = 3
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[[argparse.Namespace], int]
+
+#: Modules of this package that add commands of their own: each has a
+#: ``register(commands)`` taking the subparsers action and uses the helpers here.
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 # -- output helpers ------------------------------------------------------------------------
@@ -1441,6 +1446,8 @@ def build_parser() -> argparse.ArgumentParser:
     pipeline.add_argument("--account", metavar="NAME_OR_ID", help="only this account")
     pipeline.add_argument("--json", action="store_true", help="print JSON (docs/cli.md)")
     pipeline.set_defaults(handler=_cmd_pipeline)
+    for name in COMMAND_MODULES:  # imported here: they import the helpers of this module
+        importlib.import_module(f"keyplan.cli.{name}").register(commands)
     return parser
 
 
@@ -1498,7 +1505,3 @@ def main(argv: list[str] | None = None) -> int:
         )
         return EXIT_INTERNAL_ERROR
     return EXIT_USER_ERROR
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
