@@ -855,7 +855,7 @@ def _account_page(env: Env) -> tuple[Any, Any]:
     window.show_account(env.workspace.small_account_id)
     view = window.account_view
     assert view is not None
-    view.tabs.setCurrentWidget(view.contacts)
+    view.tabs.setCurrentWidget(view.contacts_tabs)
     env.app.processEvents()
     return window, view
 

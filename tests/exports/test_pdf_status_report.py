@@ -436,7 +436,7 @@ def test_sections_are_a_plug_in_point(shop: Shop) -> None:
     only = [s for s in SECTIONS if s.key == "summary"]
     text = read(build_status_report_pdf(shop.document("client"), sections=only)).flat
     assert "Overall: At risk" in text and "Estimates" not in text
-    assert {s.key for s in SECTIONS if s.internal_only} == {"budgets", "internal_notes"}
+    assert {s.key for s in SECTIONS if s.internal_only} == {"budgets", "forecast", "internal_notes"}
 
 
 def test_only_a_status_report_document_is_printed() -> None:

@@ -7,6 +7,7 @@ import contextlib
 import dataclasses
 import sqlite3
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -509,3 +510,17 @@ def test_deleted_items_lists_each_deletion_once_newest_first(
     assert {r.id for r in services.accounts.all()} == set(tree.values())
     assert [c.name for c in services.contacts.for_account(tree["usa"])] == ["Boss"]
     assert [n.title for n in services.notes.for_account(tree["usa"])] == ["Plan"]
+
+
+def test_currency_stays_while_the_revenue_forecast_is_kept_in_it(
+    services: WorkspaceServices,
+) -> None:
+    account = services.accounts.create(AccountDraft("Saigon Shop", currency="VND"))
+    services.accounts.update(account, {"currency": "USD"})  # no figures yet: free to change
+    services.forecast.set_month(account, date(2026, 3, 1), "", "forecast", Decimal("1200"))
+    with pytest.raises(ValidationError, match="kept in USD") as refused:
+        services.accounts.update(account, {"currency": "EUR"})
+    assert refused.value.field == "currency"
+    assert services.accounts.get(account).currency == "USD"
+    months = services.forecast.account_months(account, 2026)
+    assert any(m.forecast == Decimal("1200") for m in months.months)  # still in sight

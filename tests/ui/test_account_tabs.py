@@ -55,7 +55,7 @@ def test_edit_a_contact_cell_with_the_keyboard_and_undo(opened: MainWindow, qtbo
     account_id = _open_account(opened, "Aurora Japan")
     view = opened.account_view
     assert view is not None and opened.session is not None
-    view.tabs.setCurrentWidget(view.contacts)
+    view.tabs.setCurrentWidget(view.contacts_tabs)
     panel = view.contacts
     contact = next(c for c in panel.model.records if c.name == "佐藤 花子")
     panel.edit_cell(contact.id, "title")
@@ -73,7 +73,7 @@ def test_an_invalid_email_marks_the_cell_and_saves_nothing(opened: MainWindow, q
     _open_account(opened, "Aurora Japan")
     panel = opened.account_view.contacts  # type: ignore[union-attr]
     contact = panel.model.records[0]
-    opened.account_view.tabs.setCurrentWidget(panel)  # type: ignore[union-attr]
+    opened.account_view.tabs.setCurrentWidget(opened.account_view.contacts_tabs)  # type: ignore[union-attr]
     panel.edit_cell(contact.id, "email")
     _type_into_cell(qtbot, panel.table, "not-an-email")
     assert opened.session.services.contacts.get(contact.id).email == ""  # type: ignore[union-attr]
@@ -97,7 +97,7 @@ def test_add_and_delete_a_contact_with_undo(opened: MainWindow, qtbot) -> None: 
     account_id = _open_account(opened, "Aurora Japan")
     services = opened.session.services  # type: ignore[union-attr]
     panel = opened.account_view.contacts  # type: ignore[union-attr]
-    opened.account_view.tabs.setCurrentWidget(panel)  # type: ignore[union-attr]
+    opened.account_view.tabs.setCurrentWidget(opened.account_view.contacts_tabs)  # type: ignore[union-attr]
     qtbot.mouseClick(panel.findChild(QPushButton, "add_contact"), Qt.MouseButton.LeftButton)
     # the new contact's name is open for typing
     _type_into_cell(qtbot, panel.table, "Wang Fang", replace=True)
@@ -126,7 +126,7 @@ def test_notes_add_edit_and_keep_order(opened: MainWindow, qtbot) -> None:  # ty
     account_id = _open_account(opened, "Aurora Japan")
     services = opened.session.services  # type: ignore[union-attr]
     panel = opened.account_view.notes  # type: ignore[union-attr]
-    opened.account_view.tabs.setCurrentWidget(panel)  # type: ignore[union-attr]
+    opened.account_view.tabs.setCurrentWidget(opened.account_view.contacts_tabs)  # type: ignore[union-attr]
     qtbot.mouseClick(panel.findChild(QPushButton, "add_note"), Qt.MouseButton.LeftButton)
     title = panel.form.fields["title"].widget
     assert isinstance(title, QLineEdit)

@@ -75,7 +75,7 @@ Handler = Callable[[argparse.Namespace], int]
 
 #: Modules of this package that add commands of their own: each has a
 #: ``register(commands)`` taking the subparsers action and uses the helpers here.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("forecast", "plans", "jbp")
 
 
 # -- output helpers ------------------------------------------------------------------------

@@ -13,14 +13,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
+from keyplan.domain.forecast import MonthFigures
 from keyplan.exports.documents import AgencyHeader
 
 __all__ = [
     "ActionLine",
     "ContactReportDocument",
     "EstimateStatusLine",
+    "ForecastSection",
     "InternalSection",
     "MeetingLine",
+    "PipelineStageLine",
     "ProjectBudgetLine",
     "RagLine",
     "StatusReportDocument",
@@ -110,11 +113,39 @@ class ProjectBudgetLine:
 
 
 @dataclass(frozen=True, slots=True)
+class ForecastSection:
+    """Internal: the account's revenue (with its child accounts) by month, in its currency:
+    target, forecast and actual, as the forecast's roll-up gives them (``None``: not entered,
+    or a month whose exchange rate is missing)."""
+
+    currency: str
+    minor_units: int
+    months: tuple[MonthFigures, ...]
+    through: date  # the last day of the report's period: later months are forecast only
+    rates: tuple[str, ...]  # "1 USD = 150.5 JPY from 2026-01-01 (Finance, month-end)"
+    missing: tuple[str, ...]  # a clear message per missing rate
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineStageLine:
+    """The account's opportunities in one stage and currency. ``weighted`` (amount x
+    probability) is the agency's own estimate: ``None`` in the client's report."""
+
+    stage: str  # as printed: "Proposal"
+    currency: str
+    minor_units: int
+    count: int
+    amount: Decimal
+    weighted: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class InternalSection:
     """What only the agency reads: budgets, margins and notes."""
 
     budgets: tuple[ProjectBudgetLine, ...]
     notes: tuple[str, ...]  # internal notes of the period's contact reports, health history
+    forecast: ForecastSection | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +170,7 @@ class StatusReportDocument:
     estimates: tuple[EstimateStatusLine, ...]
     next_steps: tuple[str, ...]
     internal: InternalSection | None = None  # None in the client variant
+    pipeline: tuple[PipelineStageLine, ...] = ()  # by stage and currency
 
     @property
     def audience(self) -> Literal["client", "internal"]:

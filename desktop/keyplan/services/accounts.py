@@ -16,7 +16,7 @@ from keyplan.domain.errors import DomainError, NotFoundError, ValidationError
 from keyplan.services.base import Cleaner, EntityService
 from keyplan.services.records import AccountDraft, AccountRecord, Change, DeletedItem
 from keyplan.store.models import Account as AccountRow
-from keyplan.store.models import AgencyProfile, Contact, Note, TeamMember
+from keyplan.store.models import AgencyProfile, Contact, Note, RevenueMonth, TeamMember
 
 
 def _optional_date(value: date | None) -> date | None:
@@ -126,6 +126,8 @@ class AccountService(EntityService[AccountRow]):
 
     def _derive(self, session: Session, row: AccountRow, cleaned: dict[str, Any]) -> dict[str, Any]:
         self._check_links(session, row.id, cleaned)
+        if cleaned.get("currency", row.currency) != row.currency:
+            self._check_revenue_currency(session, row)
         if "health" in cleaned and cleaned["health"] != row.health and "health_date" not in cleaned:
             cleaned["health_date"] = date.today()
         if "kind" not in cleaned and "parent_id" in cleaned:  # the kind follows the place
@@ -134,6 +136,22 @@ class AccountService(EntityService[AccountRow]):
             elif cleaned["parent_id"] is None and row.kind in ("subsidiary", "business_unit"):
                 cleaned["kind"] = "standalone"
         return cleaned
+
+    @staticmethod
+    def _check_revenue_currency(session: Session, row: AccountRow) -> None:
+        """The forecast grid edits the account's currency: figures kept in the old one would
+        drop out of sight while still counting in roll-ups, so the currency stays."""
+        recorded = session.scalar(
+            select(func.count())
+            .select_from(RevenueMonth)
+            .where(RevenueMonth.account_id == row.id, RevenueMonth.currency == row.currency)
+        )
+        if recorded:
+            raise ValidationError(
+                "currency",
+                f"The account's revenue forecast is kept in {row.currency}, so its currency "
+                "can't change.",
+            )
 
     def update(self, entity_id: int, changes: Mapping[str, Any], *, exact: bool = False) -> Change:
         if exact:  # undo/redo put back a state that was valid: links must still exist

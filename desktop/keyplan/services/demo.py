@@ -27,11 +27,19 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from keyplan.domain.forecast import add_months, first_of_month
 from keyplan.domain.money import Currency, round_half_up
 from keyplan.services.actuals import ActualDraft
 from keyplan.services.contact_reports import ActionDraft, AttendeeRef, ReportDraft
 from keyplan.services.estimate_records import LineDraft, ProjectDraft, RateOption
 from keyplan.services.estimates import LineEdit
+from keyplan.services.jbp import (
+    ActivityDraft,
+    InvestmentDraft,
+    MeasureDraft,
+    ObjectiveDraft,
+    PeriodActionDraft,
+)
 from keyplan.services.opportunities import OpportunityDraft
 from keyplan.services.records import AccountDraft, ContactDraft, NoteDraft
 from keyplan.services.workspace import WorkspaceServices
@@ -1779,6 +1787,9 @@ def fill_demo(services: WorkspaceServices, *, today: date | None = None) -> Demo
     add_actuals(services, ids, base)
     add_contact_reports(services, ids, base)
     add_opportunities(services, ids, base)
+    add_jbps(services, base)
+    add_plans(services, ids, base)
+    add_forecast(services, base)
     return ids
 
 
@@ -1989,7 +2000,7 @@ REPORTS: tuple[DemoReport, ...] = (
     ),
     DemoReport(
         "sen_viet", "Khởi động chiến dịch Tết", "workshop", 24 * 9, 180, "Asia/Ho_Chi_Minh",
-        "Harbourline Việt Nam, Quận 3", ("c:ceo", "c:cmo", "m:minh", "m:daniel"),
+        "Harbourline Việt Nam, Quận 3", ("c:ceo", "c:cmo", "c:cfo", "m:minh", "m:daniel"),
         "Mục tiêu Tết, ngân sách, lịch trình",
         "Hai bên thống nhất mục tiêu doanh thu Tết tăng 35 % so với năm trước.",
         "Harbourline chuẩn bị kế hoạch truyền thông chi tiết.",
@@ -1998,7 +2009,8 @@ REPORTS: tuple[DemoReport, ...] = (
     ),
     DemoReport(
         "aurora", "Q3 business review", "video_call", 24 * 6, 60, "Europe/Zurich",
-        "Microsoft Teams", ("c:cmo", "c:media", "c:procurement", "m:amelia", "m:daniel"),
+        "Microsoft Teams",
+        ("c:cmo", "c:media", "c:commerce", "c:brand", "c:procurement", "m:amelia", "m:daniel"),
         "Q3 results against the JBP, retail media playbook progress, 2027 planning calendar",
         "Aurora is on track for the year; retail media ROAS is 4.2 against a target of 3.8. "
         "Isabelle asked for a Korea and Vietnam deep-dive before the 2027 budget round.",
@@ -2013,7 +2025,7 @@ REPORTS: tuple[DemoReport, ...] = (
     ),
     DemoReport(
         "aurora_jp", "楽天スーパーSALE 振り返り", "meeting", 20, 60, "Asia/Tokyo",
-        "Aurora Japan 本社 (東京・港区)", ("c:md", "c:ecom", "m:kenji"),
+        "Aurora Japan 本社 (東京・港区)", ("c:md", "c:ecom", "c:media", "m:kenji"),
         "SALE の結果、次回の改善点",
         "売上は目標比 112 %。広告費の配分を見直したいとの要望あり。",
         "次回の SALE に向けて広告配分案を作成する。",
@@ -2030,7 +2042,8 @@ REPORTS: tuple[DemoReport, ...] = (
     ),
     DemoReport(
         "severny_dom", "Встреча по программе лояльности", "meeting", 24 * 14, 120,
-        "Europe/Moscow", "Москва, офис «Северный Дом»", ("c:ceo", "c:crm", "m:sofia"),
+        "Europe/Moscow", "Москва, офис «Северный Дом»",
+        ("c:ceo", "c:crm", "c:siberia", "m:sofia"),
         "Итоги пилота программы лояльности",
         "Пилот дал +9 % к повторным покупкам. Дмитрий Иванов просит расширить на Сибирь.",
         "Расширяем программу на Сибирь с февраля.",
@@ -2041,6 +2054,116 @@ REPORTS: tuple[DemoReport, ...] = (
         "hoshizora", "決済セキュリティ監査の準備", "meeting", -26, 60, "Asia/Tokyo",
         "Hoshizora Travel (東京・渋谷)", ("c:payments", "c:security", "m:kenji"),
         "監査範囲、スケジュール", "", "",
+    ),
+    # Shorter meetings, all written up and sent: with the ones above they reach nearly every
+    # contact within the account's cadence, so the relationship map shows real coverage. A
+    # few are left overdue on purpose to show the flag: Kowloon Bakes, last met eleven weeks
+    # ago against a 60-day cadence, and Dr. Vogel at Aurora Germany, who has not met us yet.
+    DemoReport(
+        "aurora_jp", "見積り承認 (稟議) の進め方", "call", 24 * 8, 30, "Asia/Tokyo", "Phone",
+        ("c:purchasing", "m:kenji"),
+        "年間運用見積りの稟議スケジュール",
+        "¥5,000,000 を超える見積りは代表取締役まで稟議が回る。10 日までの提出で当月承認。",
+        "見積りは毎月 10 日までに提出する。", (), 1,
+    ),
+    DemoReport(
+        "aurora_us", "Retail media holdout test: readout", "video_call", 24 * 5, 45,
+        "America/New_York", "Zoom", ("c:vp", "c:retail", "c:shopper", "m:amelia"),
+        "Holdout test results, next year's retail media budget",
+        "Incremental ROAS of 3.1 against a 2.2 target. Jessica wants the retail media "
+        "proposal two weeks before the budget lock in October.",
+        "Proposal for next year's retail media budget due mid-September.", (), 1,
+    ),
+    DemoReport(
+        "aurora_de", "Roster review: timeline and briefing", "call", 24 * 8, 30,
+        "Europe/Berlin", "Phone", ("c:einkauf", "c:ecom", "m:sofia"),
+        "Roster review process, incumbents, how to get time with the new CMO",
+        "Sabine confirmed the timeline: briefing in October, chemistry meetings in November, "
+        "decision before Christmas. Jonas suggests a 45-minute session in Hamburg with "
+        "Dr. Vogel.",
+        "Ask for a one-to-one with Dr. Vogel before the briefing.", (), 1,
+    ),
+    DemoReport(
+        "aurora_beauty", "Creator commerce pilot: first discussion", "video_call", 24 * 12, 60,
+        "Asia/Singapore", "Microsoft Teams", ("c:category", "c:apac", "m:amelia", "m:daniel"),
+        "Creator and live commerce in APAC, pilot markets",
+        "Oliver is open to a pilot in two APAC markets next half-year; Aisha wants skincare "
+        "sell-through as the success measure.",
+        "Pilot outline for two markets, with a sell-through target.", (), 2,
+    ),
+    DemoReport(
+        "harbour_lane", "Monthly business review", "meeting", 24 * 10, 90, "Asia/Hong_Kong",
+        "Harbour Lane Outfitters, Kwun Tong", ("c:ceo", "c:ecom", "c:xborder", "c:payops",
+                                               "m:grace"),
+        "Checkout conversion, cross-border disputes, peak season readiness",
+        "Conversion holds at 2.6 % with the local wallets. 李娜 reports more 'item not "
+        "received' disputes on Taiwan orders.",
+        "Tracking numbers uploaded with every Taiwan shipment before peak season.", (), 1,
+    ),
+    DemoReport(
+        "kowloon_bakes", "Quarterly review: pre-orders and corporate gifting", "meeting",
+        24 * 79, 60, "Asia/Hong_Kong", "Kowloon Bakes, Mong Kok", ("c:owner", "c:ops", "c:mkt",
+                                                                     "m:grace"),
+        "Pre-order results, corporate gifting, payment links",
+        "Pre-orders with a card deposit sold out early. Fiona wants payment links for "
+        "corporate orders.", "", (), 2,
+    ),
+    DemoReport(
+        "formosa", "Checkout incident: steering meeting", "meeting", 24 * 6, 60,
+        "Asia/Taipei", "Formosa Cycle Works, Taipei", ("c:gm", "c:cfo", "c:ecom", "m:grace",
+                                                       "m:daniel"),
+        "Conversion since the 3DS2 migration, recovery plan, provider comparison",
+        "陳怡君 is comparing two other providers and wants the recovery plan by month end.",
+        "Recovery plan draft in one week; weekly check-ins until conversion recovers.", (), 1,
+    ),
+    DemoReport(
+        "formosa", "Weekly check-in: conversion recovery", "call", 24 * 2, 20, "Asia/Taipei",
+        "Phone", ("c:ecom", "c:digital", "m:grace"),
+        "Conversion this week, issuer routing test",
+        "Conversion back to 2.9 %; the two local issuers still challenge large orders.",
+        "", (), 0,
+    ),
+    DemoReport(
+        "hoshizora", "インバウンド需要: 多通貨価格の提案", "meeting", 24 * 11, 90, "Asia/Tokyo",
+        "Hoshizora Travel (東京・渋谷)", ("c:ceo", "c:cmo", "c:payments", "c:pm", "m:kenji",
+                                         "m:daniel"),
+        "海外カード比率の見通し、多通貨価格、為替マージン",
+        "中村さんは来期、海外カードが取扱高の 30 % を超えると見込む。",
+        "2 月の予算確定前に為替マージン案を提出する。", (), 1,
+    ),
+    DemoReport(
+        "hoshizora", "PCI DSS 証跡の範囲確認", "video_call", 24 * 4, 30, "Asia/Tokyo",
+        "Microsoft Teams", ("c:security", "c:pm", "m:kenji"),
+        "新しい決済手段に必要な証跡", "監査前に証跡パックを共有する。", "", (), 1,
+    ),
+    DemoReport(
+        "hanbit", "Win-back offer: tiered pricing", "meeting", 24 * 6, 60, "Asia/Seoul",
+        "Hanbit Beauty Mall, Gangnam", ("c:ceo", "c:global", "c:finance", "m:jiwoo"),
+        "Tiered pricing above KRW 5 billion a month, T+1 settlement in USD",
+        "최유진 prefers the tiered offer tied to volume commitments.",
+        "Send the tiered offer in writing.", (), 1,
+    ),
+    DemoReport(
+        "mapo", "Follow-up: recurring payments and pricing", "video_call", 24 * 4, 30,
+        "Asia/Seoul", "Google Meet", ("c:founder", "c:store", "c:brand", "m:jiwoo"),
+        "Failed recurring payments, card updater, pricing",
+        "정하은 asked again for a flat rate without a monthly minimum.",
+        "Send the card updater case study and a pricing option.", (), 1,
+    ),
+    DemoReport(
+        "sen_viet", "Ưu đãi ví điện tử và VietQR dịp Tết", "video_call", 24 * 6, 45,
+        "Asia/Ho_Chi_Minh", "Zoom", ("c:payments", "c:cfo", "c:performance", "m:minh"),
+        "Chuyển ưu đãi miễn phí vận chuyển sang ví điện tử và VietQR",
+        "Chị Ánh xác nhận VietQR sẵn sàng trước Tết; anh Bảo duyệt ngân sách ưu đãi.",
+        "Áp dụng ưu đãi cho ví điện tử và VietQR từ tháng 12.", (), 1,
+    ),
+    DemoReport(  # before the loyalty meeting: that one stays the account's latest report
+        "severny_dom", "Бюджет на III квартал: условия разморозки", "meeting", 24 * 17, 90,
+        "Europe/Moscow", "Москва, офис «Северный Дом»", ("c:cfo", "c:cmo", "c:ecom", "m:sofia"),
+        "Заморозка бюджета, расчёт окупаемости, заседание совета директоров",
+        "Елена Волкова заморозила бюджет до заседания совета директоров; кампании с "
+        "окупаемостью до шести месяцев она готова разморозить.",
+        "Расчёт окупаемости по каждой кампании к 25-му числу.", (), 2,
     ),
 )  # fmt: skip
 
@@ -2364,3 +2487,650 @@ def _add_change_order(
             order.approval.po_number,
         )
     return order_id
+
+
+# -- revenue forecast --------------------------------------------------------------------------
+# Monthly revenue per account in its currency (business units on the global account), the
+# seasonality of a year of campaigns, the forecast against the target, the billing against it.
+
+_FORECAST_BASES: tuple[tuple[str, str, str], ...] = (
+    ("aurora", "Global brand platform", "180000"),
+    ("aurora", "Media & digital", "95000"),
+    ("aurora_jp", "", "14500000"),
+    ("aurora_us", "", "120000"),
+    ("aurora_de", "", "65000"),
+    ("aurora_beauty", "", "48000"),
+    ("harbour_lane", "", "420000"),
+    ("kowloon_bakes", "", "150000"),
+    ("formosa", "", "1800000"),
+    ("hoshizora", "", "6200000"),
+    ("hanbit", "", "95000000"),
+    ("sen_viet", "", "1450000000"),
+    ("severny_dom", "", "3800000"),
+)
+_SEASON = ("0.92", "0.95", "1.00", "1.02", "1.00", "0.97", "0.95", "0.93", "1.03", "1.08",
+           "1.12", "1.18")  # fmt: skip
+_FORECAST_SWING = ("1.02", "0.97", "1.05", "0.99", "0.94", "1.03", "1.00", "0.96")
+_BILLING_SWING = ("0.98", "1.03", "1.01", "0.96", "1.04", "0.99")
+# every demo currency against the agency's (USD): (pair, rate 18 months ago, rate of late)
+_DEMO_RATES = (
+    ("USD", "JPY", "149.80", "152.35"),
+    ("EUR", "USD", "1.0850", "1.0712"),
+    ("USD", "HKD", "7.8120", "7.8045"),
+    ("USD", "TWD", "32.450", "32.185"),
+    ("USD", "KRW", "1385.50", "1402.20"),
+    ("USD", "VND", "25410", "25655"),
+    ("USD", "RUB", "92.35", "96.80"),
+)
+
+
+def add_forecast(services: WorkspaceServices, today: date) -> None:
+    """24 months of targets, forecasts and (for past months) actuals ending six months after
+    ``today``; exchange rates for every demo currency to USD; two weekly snapshots that differ
+    (two weeks ago and last week) and a forecast that moved again since."""
+    current = first_of_month(today)
+    months = [add_months(current, offset) for offset in range(-17, 7)]
+    by_name = {a.name: a.id for a in services.accounts.all()}
+    accounts = {a.key: (by_name[a.name], a.currency) for a in ACCOUNTS}
+    forecast = services.forecast
+    with services.workspace.atomic():
+        for pair_base, pair_quote, old, new in _DEMO_RATES:
+            services.exchange_rates.create(
+                pair_base, pair_quote, Decimal(old), months[0], "Harbourline finance, month-end"
+            )
+            services.exchange_rates.create(
+                pair_base,
+                pair_quote,
+                Decimal(new),
+                add_months(current, -3),
+                "Harbourline finance, month-end",
+            )
+        for number, (key, unit, base) in enumerate(_FORECAST_BASES):
+            account_id, code = accounts[key]
+            currency = Currency.get(code)
+            step = Decimal(1000) if currency.minor_units else Decimal(100000)
+            for index, month in enumerate(months):
+                growth = Decimal(1) + Decimal("0.08") * (index // 12)
+                target = Decimal(base) * Decimal(_SEASON[month.month - 1]) * growth
+                target = round_half_up(target / step, 0) * step
+                swing = Decimal(_FORECAST_SWING[(index + number) % len(_FORECAST_SWING)])
+                if key == "formosa" and index >= 12:  # at risk: the forecast sags
+                    swing *= Decimal("0.85")
+                projected = round_half_up(target * swing / step * 10, 0) * step / 10
+                figures: dict[str, Decimal | None] = {"target": target, "forecast": projected}
+                if month < current:
+                    billed = projected * Decimal(_BILLING_SWING[(index + 2 * number) % 6])
+                    figures["actual"] = round_half_up(billed, currency.minor_units)
+                forecast.update_month(account_id, month, unit, figures)
+        # the forecast two weeks ago, last week, and now: each week some months moved
+        forecast.freeze_week(today - timedelta(days=14), "Before the regional reviews")
+        for key, factor in (("aurora_jp", "1.06"), ("sen_viet", "0.91"), ("hanbit", "1.04")):
+            _move_forecast(services, accounts[key], current, months[-1], Decimal(factor))
+        forecast.freeze_week(today - timedelta(days=7), "After the regional reviews")
+        for key, factor in (("formosa", "0.88"), ("aurora_us", "1.05")):
+            _move_forecast(services, accounts[key], current, months[-1], Decimal(factor))
+
+
+def _move_forecast(
+    services: WorkspaceServices, account: tuple[int, str], first: date, last: date, factor: Decimal
+) -> None:
+    """The account's forecast from ``first`` to ``last`` times ``factor``."""
+    account_id, code = account
+    places = Currency.get(code).minor_units
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    record = services.forecast.account_months(account_id, first, count, business_unit="")
+    for month in record.months:
+        if month.forecast is not None:
+            moved = round_half_up(month.forecast * factor, places)
+            services.forecast.update_month(account_id, month.month, "", {"forecast": moved})
+
+
+# -- account plans ------------------------------------------------------------------------------
+
+# Per plan: account key, template, owner key, text, revenue target, SWOT, objectives' details
+# (by position: owner, due in days, status, KPIs as (period, baseline, target, actual)),
+# whitespace cells as "row-letter codes" per service (A active, O opportunity, N not a fit,
+# ? unknown), risks, relationship goals, reviews (days ago, reviewer, notes), the snapshot.
+_PLAN_CELLS = {"A": "active", "O": "opportunity", "N": "not_a_fit", "?": "unknown"}
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    account: str
+    template: str
+    owner: str
+    status: str
+    situation: str
+    vision: str
+    strategies: str
+    revenue_target: str | None
+    internal_notes: str
+    swot: dict[str, tuple[str, ...]]
+    objectives: tuple[tuple[str, int, str, tuple[tuple[str, str | None, str | None, str | None],
+                                                 ...]], ...]  # fmt: skip
+    actions: tuple[tuple[str, str, int, str], ...]  # (description, owner, due in days, status)
+    cells: tuple[str, ...]  # one string per whitespace row, a code per column
+    risks: tuple[tuple[str, int, int, str, str], ...]  # description, L, I, mitigation, owner
+    goals: tuple[tuple[str, int, str], ...]  # contact key, target strength, goal
+    reviews: tuple[tuple[int, str, str], ...]  # days ago, reviewer, notes
+    snapshot: tuple[int, str] | None = None  # days ago, label
+    segments: tuple[str, ...] = ()  # renames the template's whitespace columns
+
+
+PLANS: tuple[DemoPlan, ...] = (
+    DemoPlan(
+        account="aurora", template="Strategic account", owner="amelia", status="active",
+        situation=(
+            "Aurora is our largest client: global MSA since 2022, four subsidiaries and the "
+            "Beauty & Personal Care unit. Global media is consolidating into two roster "
+            "agencies this year, e-commerce is the fastest-growing budget line (+30 %), and "
+            "procurement will benchmark every roster agency's rates before the January renewal. "
+            "Germany has a new CMO who has announced a roster review for Q4."
+        ),
+        vision=(
+            "Aurora's lead partner for commerce-led growth in every market: the agency their "
+            "CMO calls first for a new brand launch or a market entry."
+        ),
+        strategies=(
+            "Win retail media in the US and Japan on the strength of the holdout test\n"
+            "Protect Germany: earn a one-to-one with Dr. Vogel before the roster review\n"
+            "Prove value with one scorecard per market at every QBR\n"
+            "Open Beauty & Personal Care with a creator commerce pilot in two APAC markets"
+        ),
+        revenue_target="4800000",
+        internal_notes=(
+            "Blended margin on the MSA fell to 31 % after last year's 6 % rate concession: "
+            "do not concede again without a volume commitment."
+        ),
+        swot={
+            "strength": (
+                "Commerce and media under one roof; the holdout test proved a 3.1 ROAS",
+                "Trusted by Lars Eriksson and Priya Raman at HQ",
+                "Local teams in Tokyo, New York and Hamburg",
+            ),
+            "weakness": (
+                "No relationship yet with the new CMO in Germany",
+                "Creative work mostly sits with another roster agency",
+            ),
+            "opportunity": (
+                "Retail media budgets moving from TV (USD 1.2M in the US alone)",
+                "Beauty & Personal Care buys no creator commerce yet",
+                "Marketplace mega-sales in Japan",
+            ),
+            "threat": (
+                "Procurement benchmark and an 8-10 % rate-card reduction request",
+                "Q4 roster review in Germany; incumbents pitch too",
+            ),
+        },
+        objectives=(
+            ("amelia", 280, "on_track", (("", "3900000", "4800000", "4150000"),
+                                         ("", "18", "25", "21"))),
+            ("daniel", 200, "at_risk", (("", "4", "6", "4"),)),
+            ("amelia", 300, "on_track", (("2026-Q4", "38", "50", "44"),)),
+        ),
+        actions=(
+            ("Map the decision makers and agree a relationship owner for each", "amelia", -20,
+             "done"),
+            ("Prepare and run the quarterly business review", "amelia", 25, "in_progress"),
+            ("Present two proactive ideas per quarter", "daniel", 60, "open"),
+            ("Book a 45-minute session in Hamburg with Dr. Vogel", "sofia", -3, "open"),
+            ("Rate-card benchmark and value story per market for procurement", "amelia", 40,
+             "open"),
+        ),
+        cells=("AAAOA", "OOONO", "AAAAA", "AOA?O", "AAAOA", "OA?NO", "O?NOO"),
+        risks=(
+            ("Procurement-led roster review or rate-card pressure", 4, 4,
+             "Benchmark our blended rates; document results per market before the renewal.",
+             "amelia"),
+            ("Our sponsor leaves or changes role", 2, 5,
+             "Build relationships with Isabelle Moreau and the regional CMOs.", "amelia"),
+            ("Budget cut or freeze mid-year", 3, 3, "", "amelia"),
+            ("Germany moves to another agency after the Q4 roster review", 4, 5,
+             "One-to-one with Dr. Vogel; Jonas Becker as internal champion; results on paper.",
+             "sofia"),
+        ),
+        goals=(
+            ("cmo", 4, "Quarterly one-to-one; invite her to the Geneva innovation day."),
+            ("procurement", 3, "Agree the benchmark method before the renewal, not during it."),
+            ("commerce", 5, "Keep Priya as our champion: co-present the retail media results."),
+        ),
+        reviews=(
+            (120, "Daniel Okafor", "Asked for clearer KPIs on share of wallet."),
+            (35, "Amelia Hart", "Added the Germany risk after the roster review announcement."),
+        ),
+        snapshot=(36, "Before the Q3 business review"),
+    ),
+    DemoPlan(
+        account="sen_viet", template="Growth account", owner="minh", status="active",
+        situation=(
+            "Sen Việt tăng trưởng 45 % năm qua nhờ livestream và các ngày mua sắm lớn (9.9, "
+            "10.10, 11.11, 12.12). Chi phí quảng cáo tăng nhanh hơn doanh thu; ban lãnh đạo "
+            "muốn giảm tỷ lệ hoàn đơn COD và mở rộng thanh toán không tiền mặt."
+        ),
+        vision="Đối tác tăng trưởng thương mại điện tử số một của Sen Việt tại Việt Nam.",
+        strategies=(
+            "Livestream bán hàng mỗi tuần với KOC địa phương\n"
+            "Chuyển ưu đãi từ COD sang ví điện tử và VietQR\n"
+            "Chốt ngân sách Tết trước ngày 15/11"
+        ),
+        revenue_target="18000000000",
+        internal_notes="Anh Khôi là người ủng hộ chính; chị Hương quyết định ngân sách.",
+        swot={
+            "strength": ("Đội ngũ livestream có kinh nghiệm (phiên 9.9 đạt 1,2 tỷ ₫)",
+                         "Quan hệ tốt với anh Khôi và chị Trang"),
+            "weakness": ("Chưa có quan hệ với CFO",),
+            "opportunity": ("Thanh toán VietQR và ví điện tử", "Chiến dịch Tết Nguyên Đán"),
+            "threat": ("Đối thủ giảm giá phí quảng cáo", "Tỷ lệ hoàn đơn COD 18 %"),
+        },
+        objectives=(
+            ("minh", 150, "on_track", (("", "1", "2", "2"),)),
+            ("minh", 280, "at_risk", (("", "12000000000", "18000000000", "13500000000"),)),
+        ),
+        actions=(
+            ("Gửi case study về thanh toán không tiền mặt", "minh", 10, "open"),
+            ("Gặp các ngành hàng mới của Sen Việt", "minh", 45, "in_progress"),
+            ("Báo giá sơ bộ chiến dịch Tết cho anh Khôi", "minh", 4, "open"),
+        ),
+        segments=("Thời trang", "Điện tử", "Mẹ & bé"),
+        cells=("AOO", "AOA", "AAA", "AOO", "ANO", "OO?"),
+        risks=(
+            ("Khách hàng gom về một agency", 2, 4, "Báo cáo kết quả theo từng chiến dịch.",
+             "minh"),
+            ("Tỷ lệ hoàn đơn COD tăng mùa Tết", 4, 3, "Ưu đãi cho VietQR và ví điện tử.",
+             "minh"),
+        ),
+        goals=(
+            ("cfo", 3, "Giới thiệu số liệu tiết kiệm chi phí thanh toán."),
+            ("cmo", 5, "Họp hàng tháng về ngân sách."),
+        ),
+        reviews=((60, "Nguyễn Hoàng Minh", "Thêm mục tiêu thanh toán."),
+                 (14, "Amelia Hart", "")),
+        snapshot=(15, "Trước buổi đánh giá quý"),
+    ),
+    DemoPlan(
+        account="harbour_lane", template="Maintain account", owner="grace", status="draft",
+        situation="Steady retainer for checkout and payments; growth is in cross-border orders.",
+        vision="", strategies="", revenue_target=None, internal_notes="",
+        swot={"strength": ("Local wallets at checkout lifted conversion to 2.6 %",),
+              "threat": ("Chargebacks on cross-border orders",)},
+        objectives=(), actions=(), cells=(), risks=(), goals=(), reviews=(),
+    ),
+)  # fmt: skip
+
+
+def add_plans(services: WorkspaceServices, ids: DemoIds, today: date) -> None:
+    """This year's account plans (from the built-in templates, then filled in), with their
+    reviews and a snapshot frozen before the last review; last year's plan for the global
+    account, archived."""
+    plans = services.plans
+    year = today.year
+    for demo in PLANS:
+        account_id = ids.accounts[demo.account]
+        plan_id = plans.create_plan(account_id, year, demo.template, status=demo.status)
+        plans.update(
+            plan_id,
+            {
+                "situation": demo.situation,
+                "vision": demo.vision,
+                "strategies": demo.strategies,
+                "revenue_target": Decimal(demo.revenue_target) if demo.revenue_target else None,
+                "internal_notes": demo.internal_notes,
+            },
+        )
+        for quadrant, texts in demo.swot.items():
+            for text in texts:
+                plans.add_item("swot", plan_id, {"quadrant": quadrant, "text": text})
+        plan = plans.get(plan_id)
+        for objective, (owner, due, status, kpis) in zip(
+            plan.objectives, demo.objectives, strict=False
+        ):
+            plans.update_item(
+                "objective",
+                objective.id,
+                {"owner_id": ids.members[owner], "due": today + timedelta(days=due),
+                 "status": status},
+            )  # fmt: skip
+            for kpi, (period, baseline, target, actual) in zip(
+                plan.kpis_of(objective.id), kpis, strict=False
+            ):
+                plans.update_item(
+                    "kpi",
+                    kpi.id,
+                    {"period": period or str(year), "baseline": baseline, "target": target,
+                     "actual": actual},
+                )  # fmt: skip
+        for action in plan.actions:
+            plans.delete_item("action", action.id)  # the template's, replaced by the demo's
+        for description, owner, due, status in demo.actions:
+            plans.add_item(
+                "action",
+                plan_id,
+                {"description": description, "owner_id": ids.members[owner],
+                 "due": today + timedelta(days=due), "status": status},
+            )  # fmt: skip
+        for segment, label in zip(plan.segments, demo.segments, strict=False):
+            plans.update_item("whitespace_axis", segment.id, {"label": label})
+        for label in demo.segments[len(plan.segments) :]:
+            plans.add_item("whitespace_axis", plan_id, {"axis": "segment", "label": label})
+        plan = plans.get(plan_id)
+        for service, codes in zip(plan.services, demo.cells, strict=False):
+            for segment, code in zip(plan.segments, codes, strict=False):
+                if code != "?":
+                    plans.set_cell(service.id, segment.id, _PLAN_CELLS[code])
+        if demo.risks:
+            for risk in plan.risks:
+                plans.delete_item("risk", risk.id)
+        for description, likelihood, impact, mitigation, owner in demo.risks:
+            plans.add_item(
+                "risk",
+                plan_id,
+                {"description": description, "likelihood": likelihood, "impact": impact,
+                 "mitigation": mitigation, "owner_id": ids.members[owner]},
+            )  # fmt: skip
+        for contact, strength, goal in demo.goals:
+            plans.add_item(
+                "relationship_goal",
+                plan_id,
+                {"contact_id": ids.contacts[demo.account, contact], "target_strength": strength,
+                 "goal": goal},
+            )  # fmt: skip
+        for days_ago, reviewer, notes in demo.reviews:
+            if demo.snapshot is not None and days_ago < demo.snapshot[0]:
+                continue  # reviewed after the snapshot: added below, after freezing
+            plans.add_item(
+                "review",
+                plan_id,
+                {"reviewed_on": today - timedelta(days=days_ago), "reviewer": reviewer,
+                 "notes": notes},
+            )  # fmt: skip
+        if demo.snapshot is not None:
+            days_ago, label = demo.snapshot
+            plans.snapshot(plan_id, today - timedelta(days=days_ago), label)
+            for days, reviewer, notes in demo.reviews:
+                if days < days_ago:
+                    plans.add_item(
+                        "review",
+                        plan_id,
+                        {"reviewed_on": today - timedelta(days=days), "reviewer": reviewer,
+                         "notes": notes},
+                    )  # fmt: skip
+    last_year = plans.create_plan(
+        ids.accounts["aurora"], year - 1, "Strategic account", status="archived"
+    )
+    plans.update(
+        last_year,
+        {"situation": "First full year of the global MSA; e-commerce added in three markets."},
+    )
+
+
+# -- joint business plans -----------------------------------------------------------------------
+
+_D = Decimal
+
+
+@dataclass(frozen=True)
+class DemoJbp:
+    title: str  # the year is added
+    vision: str
+    objectives: tuple[tuple[str, str, str, str], ...]  # statement, client/agency owner, status
+    # name, kind, metric, unit (None: the metric's), baseline, target, higher is better
+    measures: tuple[tuple[str, str, str, str | None, str, str, bool], ...]
+    investments: tuple[tuple[str, str, str, str | None], ...]  # what, amount, funder, share %
+    # name, kind, first day (days from today; None: two weeks into the next quarter), days
+    # long (None: one day), owner
+    activities: tuple[tuple[str, str, int | None, int | None, str], ...]
+    profile: tuple[Decimal, ...]  # seasonality: 4 quarterly or 12 monthly weights
+    signatories: tuple[str, str]  # the client's, the agency's
+    sale_days: int = 0  # campaigns for the next "double days" (9.9, 10.10, 11.11 ...)
+    quarter_notes: tuple[tuple[str, str], ...] = ()  # focus and commentary per quarter
+
+
+# per quarter (or month): how the actual came out against its target, cycled
+_JBP_RESULTS = (_D("1.031"), _D("0.962"), _D("1.012"), _D("0.905"), _D("1.047"), _D("0.987"))
+
+_AURORA_JBP = DemoJbp(
+    title="Aurora × Harbourline joint business plan",
+    vision=(
+        "Make Aurora the most searched-for and most bought skincare brand online in Japan, the "
+        "United States and Germany, with one retail media hub and one scorecard the markets "
+        "and HQ both trust."
+    ),
+    objectives=(
+        ("Grow skincare e-commerce sales 25 % across JP, US and DE", "Priya Raman",
+         "Amelia Hart", "on_track"),
+        ("Launch one global retail media hub, agreed market by market first", "Lars Eriksson",
+         "Daniel Okafor", "at_risk"),
+        ("Cut media cost per acquisition 10 % with shared first-party data", "Lars Eriksson",
+         "Amelia Hart", "on_track"),
+        ("Run every quarterly business review on the one-page scorecard", "Isabelle Moreau",
+         "Amelia Hart", "done"),
+    ),
+    measures=(
+        ("Turnover", "target", "turnover", None, "48000000", "60000000", True),
+        ("Volume", "target", "volume", "units", "2400000", "2900000", True),
+        ("Cash margin", "target", "cash_margin", None, "14400000", "18600000", True),
+        ("Margin %", "target", "margin_pct", None, "30.0", "31.0", True),
+        ("Share of search, skincare", "kpi", "share", None, "18.5", "21.0", True),
+        ("Media cost per acquisition", "kpi", "custom", "USD/order", "44.00", "40.00", False),
+        ("Retail media spend", "kpi", "media_spend", None, "6000000", "9000000", True),
+    ),
+    investments=(
+        ("Retail media hub pilot in Japan and Germany", "450000", "shared", "60"),
+        ("Always-on performance media (working media)", "9600000", "client", None),
+        ("Data clean room set-up and analyst team", "180000", "agency", None),
+        ("Creative production for the skincare relaunch", "320000", "shared", "50"),
+    ),
+    activities=(
+        ("Skincare relaunch campaign", "campaign", -60, 90, "Tomás Álvarez"),
+        ("Retail media hub pilot (JP, DE)", "initiative", -20, 120, "Daniel Okafor"),
+        ("Quarterly business review", "review", None, None, "Amelia Hart"),
+        ("Gift-set campaign with the retailers", "campaign", 10, 35, "Priya Raman"),
+        ("Sampling programme in drugstores", "campaign", 75, 55, "Tomás Álvarez"),
+        ("Retail media hub go / no-go", "milestone", 128, None, "Lars Eriksson"),
+        ("JBP review workshop with the markets", "review", 150, 1, "Isabelle Moreau"),
+    ),
+    profile=(_D(22), _D(24), _D(25), _D(29)),
+    signatories=("Isabelle Moreau", "Amelia Hart"),
+)  # fmt: skip
+
+_SEN_VIET_JBP = DemoJbp(
+    title="Kế hoạch kinh doanh chung Sen Việt × Harbourline",
+    vision=(
+        "Đưa Sen Việt trở thành sàn thương mại điện tử được tin dùng nhất cho các ngày mua sắm "
+        "lớn (9.9, 11.11, 12.12 và Tết), với livestream bán hàng và thanh toán không tiền mặt."
+    ),
+    objectives=(
+        ("Tăng doanh thu (GMV) các ngày mua sắm lớn thêm 33 %", "Nguyễn Thị Hương",
+         "Nguyễn Hoàng Minh", "on_track"),
+        ("Livestream bán hàng hằng tuần với KOC địa phương", "Phạm Thu Trang",
+         "Nguyễn Hoàng Minh", "on_track"),
+        ("Giảm tỷ lệ hoàn đơn COD xuống dưới 12 % nhờ ví điện tử và VietQR", "Đặng Ngọc Ánh",
+         "Daniel Okafor", "at_risk"),
+        ("Báo cáo kết quả hằng tháng trên một bảng điểm chung", "Lê Minh Khôi",
+         "Nguyễn Hoàng Minh", "done"),
+    ),
+    measures=(
+        ("Doanh thu (GMV)", "target", "turnover", None, "180000000000", "240000000000", True),
+        ("Số đơn hàng", "target", "volume", "đơn", "3200000", "4100000", True),
+        ("Lợi nhuận gộp", "target", "cash_margin", None, "27000000000", "38400000000", True),
+        ("Biên lợi nhuận %", "target", "margin_pct", None, "15.0", "16.0", True),
+        ("Tỷ lệ chuyển đổi livestream", "kpi", "custom", "%", "2.8", "3.5", True),
+        ("Chi phí mỗi đơn hàng (CPO)", "kpi", "custom", "VND/đơn", "42000", "36000", False),
+        ("Tỷ lệ hoàn đơn COD", "kpi", "custom", "%", "18.0", "12.0", False),
+    ),
+    investments=(
+        ("Livestream studio tại TP. Hồ Chí Minh", "1200000000", "shared", "50"),
+        ("Ngân sách quảng cáo 11.11 và 12.12", "6500000000", "client", None),
+        ("Đội ngũ phân tích dữ liệu và bảng điểm", "480000000", "agency", None),
+        ("Khuyến mãi thanh toán ví điện tử và VietQR", "900000000", "shared", "70"),
+    ),
+    activities=(
+        ("Livestream hằng tuần với KOC", "initiative", -45, 160, "Phạm Thu Trang"),
+        ("Đánh giá kinh doanh quý (QBR)", "review", None, None, "Nguyễn Hoàng Minh"),
+        ("Ra mắt thanh toán VietQR cho COD", "milestone", 95, None, "Đặng Ngọc Ánh"),
+    ),
+    # monthly: the peaks of Tết (January), 9.9, 10.10, 11.11 and 12.12
+    profile=tuple(_D(w) for w in (11, 5, 7, 7, 7, 7, 7, 8, 10, 9, 12, 10)),
+    signatories=("Trần Văn Đức", "Nguyễn Hoàng Minh"),
+    sale_days=4,
+    quarter_notes=(
+        ("Tết Nguyên Đán: chiến dịch lớn nhất của quý.",
+         "Khởi đầu tốt: doanh thu Tết vượt kế hoạch; tỷ lệ hoàn đơn COD vẫn còn cao."),
+        ("Livestream hằng tuần và các ngày hội 4.4, 5.5, 6.6.",
+         "Doanh thu thấp hơn kế hoạch vì sức mua giảm sau Tết; chi phí mỗi đơn hàng tốt hơn "
+         "mục tiêu."),
+        ("Chuẩn bị ngày 9.9 và ra mắt thanh toán VietQR.",
+         "Đúng kế hoạch; phiên livestream 9.9 đạt kỷ lục doanh thu."),
+        ("Mùa cao điểm: 10.10, 11.11 và 12.12.",
+         "Mùa cao điểm thấp hơn kế hoạch: kho hàng miền Bắc quá tải trong tuần 11.11."),
+    ),
+)  # fmt: skip
+
+_QUARTER_NOTES = (
+    ("Launch the plan: agree the scorecard and the first campaigns.",
+     "A good start: turnover, volume and share of search ahead of plan; cost per acquisition "
+     "a little above target."),
+    ("Scale what worked in Q1; prepare the retail media pilot.",
+     "Volume behind plan after a late product launch; cost per acquisition better than target."),
+    ("Pilot the retail media hub in Japan and Germany.",
+     "Back on plan; the retail media pilot's first results are promising."),
+    ("Peak season: holiday gifting and the hub go / no-go.",
+     "Peak season below plan: the gift sets sold out early in Japan."),
+)  # fmt: skip
+
+
+def add_jbps(services: WorkspaceServices, today: date) -> None:
+    """A signed JBP of the current year for the global account (QBPs with actuals for the
+    quarters past, and last year's closed plan) and one for the Vietnamese client (MBPs with
+    monthly actuals that roll up into its QBPs); activities over the coming months."""
+    accounts = {account.name: account.id for account in services.accounts.all()}
+    aurora, sen_viet = accounts[_AURORA.name], accounts[_SEN_VIET.name]
+    year = today.year
+    _demo_jbp(services, aurora, year, _AURORA_JBP, today, grain="quarter")
+    _demo_jbp(services, sen_viet, year, _SEN_VIET_JBP, today, grain="month")
+    _demo_jbp(services, aurora, year - 1, _AURORA_JBP, today, grain="quarter", closed=True)
+
+
+def _demo_jbp(
+    services: WorkspaceServices,
+    account_id: int,
+    year: int,
+    data: DemoJbp,
+    today: date,
+    *,
+    grain: str,
+    closed: bool = False,
+) -> int:
+    jbps = services.jbp
+    last_year = year < today.year
+    scale = _D("0.8") if last_year else _D(1)  # last year's plan was smaller
+    title = f"{data.title} {year}"
+    jbp_id = jbps.create(account_id, year, title, vision=data.vision, standard_targets=False)
+    client, agency = data.signatories
+    for statement, client_owner, agency_owner, status in data.objectives:
+        draft_objective = ObjectiveDraft(statement, client_owner, agency_owner, status)
+        jbps.add_objective(jbp_id, draft_objective)
+    measures: list[tuple[int, str]] = []  # id, metric
+    for name, kind, metric, unit, baseline, target, higher in data.measures:
+        draft = MeasureDraft(
+            name,
+            kind=kind,
+            metric=metric,
+            unit=unit,
+            baseline=_jbp_figure(baseline, scale, metric),
+            target=_jbp_figure(target, scale, metric),
+            higher_is_better=higher,
+        )
+        measures.append((jbps.add_measure(jbp_id, draft), metric))
+    for description, amount, funded_by, share in data.investments:
+        draft_investment = InvestmentDraft(
+            description,
+            amount=_jbp_figure(amount, scale, "turnover"),
+            funded_by=funded_by,
+            client_share=_D(share) if share else None,
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+        )
+        jbps.add_investment(jbp_id, draft_investment)
+    first = date(year, 6, 1) if last_year else today
+    quarter_start = date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
+    next_review = add_months(quarter_start, 3) + timedelta(days=14)
+    activities = [
+        (name, kind, first + timedelta(days=offset) if offset is not None else next_review,
+         days, owner)
+        for name, kind, offset, days, owner in data.activities
+    ]  # fmt: skip
+    if not last_year:  # the campaigns of the next "double days", a week each before the day
+        day = first_of_month(today)
+        while len(activities) < len(data.activities) + data.sale_days:
+            sale = date(day.year, day.month, day.month)
+            if sale >= today:
+                name = f"Chiến dịch {sale.month}.{sale.month}"
+                owner = data.objectives[0][1]  # the client's marketing lead
+                activities.append((name, "campaign", sale - timedelta(days=7), 8, owner))
+            day = add_months(day, 1)
+    for name, kind, starts, days, owner in activities:
+        starts = max(starts, date(year, 1, 1))
+        ends = None if days is None else starts + timedelta(days=days)
+        if (ends or starts) < today:
+            status = "done"
+        else:
+            status = "in_progress" if starts <= today else "planned"
+        jbps.add_activity(jbp_id, ActivityDraft(name, starts, ends, kind, owner, status))
+
+    jbps.derive_periods(jbp_id, "quarter", data.profile)
+    if grain == "month":  # MBPs too: their actuals roll up into the QBPs
+        jbps.derive_periods(jbp_id, "month", data.profile)
+    record = jbps.get(jbp_id)
+    done = [p for p in record.periods if p.kind == grain and p.ends_on < today]
+    for index, period in enumerate(done):
+        result = _JBP_RESULTS[index % len(_JBP_RESULTS)]
+        for measure_id, metric in measures:
+            value = period.value(measure_id)
+            if value is not None and value.target is not None:
+                actual = _jbp_actual(value.target, result, metric)
+                jbps.update_period_value(period.id, measure_id, {"actual": actual})
+    for index, quarter in enumerate(record.quarters):
+        focus, commentary = (data.quarter_notes or _QUARTER_NOTES)[index]
+        notes = {"focus": focus}
+        if quarter.ends_on < today:
+            notes["commentary"] = commentary
+        jbps.update_period(quarter.id, notes)
+        if quarter.starts_on <= today <= quarter.ends_on:
+            actions = (
+                ("Agree the next quarter's campaign calendar", agency),
+                ("Share the markets' sell-out data for the scorecard", client),
+            )
+            for weeks, (text, owner) in enumerate(actions, start=1):
+                due = today + timedelta(weeks=2 * weeks)
+                jbps.add_period_action(quarter.id, PeriodActionDraft(text, owner, due))
+    signed_on = date(year - 1, 12, 12)
+    jbps.update(
+        jbp_id,
+        {
+            "client_signatory": client,
+            "client_signed_on": signed_on,
+            "agency_signatory": agency,
+            "agency_signed_on": signed_on - timedelta(days=2),
+        },
+    )
+    phase = "monitor_renew" if closed else ("execute" if today.month > 3 else "initiative_planning")
+    jbps.update(jbp_id, {"status": "closed" if closed else "signed", "phase": phase})
+    return jbp_id
+
+
+def _jbp_figure(text: str, scale: Decimal, metric: str) -> Decimal:
+    """A demo figure, scaled for last year's plan (ratios are not scaled)."""
+    value = _D(text)
+    if metric in ("margin_pct", "share", "custom") or scale == 1:
+        return value
+    return round_half_up(value * scale, 0)
+
+
+def _jbp_actual(target: Decimal, result: Decimal, metric: str) -> Decimal:
+    """The actual of a target: additive ones by ``result``, ratios a little around it."""
+    if metric in ("margin_pct", "share", "custom"):
+        return round_half_up(target * (1 + (result - 1) / 3), 1)
+    exponent = target.as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    return round_half_up(target * result, places)

@@ -16,12 +16,14 @@ The contact report and the status report are PDFs written the same way
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal, overload
 
 from keyplan.domain.errors import ValidationError
+from keyplan.domain.forecast import FIGURES, AccountMonth, MonthFigures, year_months
 from keyplan.domain.money import Currency
 from keyplan.domain.periods import Period, parse_period
 from keyplan.exports.documents import (
@@ -40,14 +42,35 @@ from keyplan.exports.files import (
     clean_file_name,
     safe_file_name,
 )
+from keyplan.exports.jbp_documents import JbpDocument
 from keyplan.exports.pdf import build_estimate_pdf
+from keyplan.exports.pdf.account_plan import build_account_plan_pdf
 from keyplan.exports.pdf.contact_report import build_contact_report_pdf
 from keyplan.exports.pdf.fonts import register_fonts
+from keyplan.exports.pdf.jbp import build_jbp_pdf
 from keyplan.exports.pdf.status_report import build_status_report_pdf
+from keyplan.exports.plan_documents import AccountPlanDocument
 from keyplan.exports.tables import CellValue, TableColumn, TableDocument, TableRow
 from keyplan.exports.xlsx import write_estimate_workbook
+from keyplan.exports.xlsx.forecast import (
+    ForecastAccount,
+    ForecastUnit,
+    ForecastWorkbookDocument,
+    MonthConversion,
+    write_forecast_workbook,
+)
+from keyplan.exports.xlsx.jbp import write_jbp_workbook
+from keyplan.exports.xlsx.pipeline import (
+    TYPE_LABELS,
+    PipelineDocument,
+    PipelineRow,
+    write_pipeline_workbook,
+)
 from keyplan.exports.xlsx.table import write_table_workbook
 from keyplan.services.estimate_records import EstimateDocument, EstimateFilter
+from keyplan.services.jbp_documents import build_jbp_document
+from keyplan.services.opportunities import PipelineFilter
+from keyplan.services.plan_export import build_plan_document
 from keyplan.services.workspace import WorkspaceServices
 
 # ExportError and ExportExistsError are re-exported: the UI and the CLI catch what the
@@ -446,3 +469,380 @@ def export_table_xlsx(document: TableDocument, path: Path, *, overwrite: bool = 
     return atomic_write(
         Path(path), lambda temp: write_table_workbook(document, temp), overwrite=overwrite
     )
+
+
+# -- the pipeline workbook --------------------------------------------------------------------
+
+
+def _pipeline_filter(account_id: int | None, filters: PipelineFilter | None) -> PipelineFilter:
+    chosen = filters or PipelineFilter()
+    if account_id is not None:
+        chosen = dataclasses.replace(chosen, account_id=account_id)
+    return chosen
+
+
+def _pipeline_subtitle(
+    services: WorkspaceServices, filters: PipelineFilter, count: int, today: date
+) -> str:
+    """'12 opportunities · owner Amelia Hart · Upsell · USD · open only · as of 2026-11-20'."""
+    parts = [f"{count} opportunit{'y' if count == 1 else 'ies'}"]
+    if filters.owner_id is not None:
+        names = {m.id: m.name for m in services.team.all()}
+        parts.append(f"owner {names.get(filters.owner_id, '?')}")
+    if filters.kind:
+        # the workbook's own name for the type ("Cross-sell"), not one made up from the key
+        parts.append(next((t for k, t in TYPE_LABELS.items() if k == filters.kind), filters.kind))
+    if filters.currency:
+        parts.append(filters.currency)
+    if filters.close_from or filters.close_to:
+        start = filters.close_from.isoformat() if filters.close_from else "…"
+        end = filters.close_to.isoformat() if filters.close_to else "…"
+        parts.append(f"closing {start} to {end}")
+    if filters.open_only:
+        parts.append("open only")
+    parts.append(f"as of {today.isoformat()}")
+    return " · ".join(parts)
+
+
+def pipeline_document(
+    services: WorkspaceServices,
+    *,
+    account_id: int | None = None,
+    filters: PipelineFilter | None = None,
+    today: date | None = None,
+) -> PipelineDocument:
+    """The pipeline (of one account, or as ``filters`` narrow it) for the workbook; the
+    opportunities' notes stay out."""
+    chosen = _pipeline_filter(account_id, filters)
+    records = services.opportunities.filtered(chosen)
+    rows = tuple(
+        PipelineRow(
+            account=record.account_name,
+            name=record.name,
+            kind=record.kind,
+            stage=record.stage,
+            stage_since=record.stages[-1][1] if record.stages else None,
+            expected_close=record.expected_close,
+            owner=record.owner_name,
+            currency=record.currency,
+            minor_units=Currency.get(record.currency).minor_units,
+            amount=record.amount,
+            probability=record.probability,
+            weighted=record.weighted,
+            next_step=record.next_step,
+            service_line=record.service_line,
+        )
+        for record in records
+    )
+    title = "Pipeline"
+    if chosen.account_id is not None:
+        title = f"Pipeline — {services.accounts.get(chosen.account_id, deleted_ok=True).name}"
+    return PipelineDocument(
+        agency_name=services.agency.get().name,
+        title=title,
+        subtitle=_pipeline_subtitle(services, chosen, len(rows), today or date.today()),
+        rows=rows,
+        totals=tuple(services.opportunities.by_stage(records)),
+    )
+
+
+def pipeline_file_name(
+    services: WorkspaceServices, *, account_id: int | None = None, today: date | None = None
+) -> str:
+    """The suggested name: ``Pipeline {yyyy-mm-dd}.xlsx``, or ``{account} - pipeline
+    {yyyy-mm-dd}.xlsx`` for one account (a long account name is cut, never the date)."""
+    day = (today or date.today()).isoformat()
+    if account_id is None:
+        return clean_file_name(f"Pipeline {day}", extension=".xlsx")
+    client = " ".join(services.accounts.get(account_id, deleted_ok=True).name.split())
+    while True:
+        name = clean_file_name(f"{client} - pipeline {day}", extension=".xlsx")
+        if name.endswith(f"pipeline {day}.xlsx") or not client:
+            return name
+        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+
+
+def export_pipeline_xlsx(
+    services: WorkspaceServices,
+    path: Path,
+    *,
+    account_id: int | None = None,
+    filters: PipelineFilter | None = None,
+    overwrite: bool = False,
+    today: date | None = None,
+) -> Path:
+    """Write the pipeline workbook to ``path`` atomically; returns the path written. An
+    existing file is kept unless ``overwrite`` (``ExportExistsError``)."""
+    document = pipeline_document(services, account_id=account_id, filters=filters, today=today)
+
+    def write(temp: Path) -> None:
+        write_pipeline_workbook(document, temp)
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+# -- the forecast workbook --------------------------------------------------------------------
+
+
+def forecast_document(
+    services: WorkspaceServices,
+    *,
+    account_id: int | None = None,
+    year: int,
+    currency: str | None = None,
+    today: date | None = None,
+) -> ForecastWorkbookDocument:
+    """The revenue forecast of ``year`` for the portfolio (``account_id`` None) or an account
+    with its child accounts: a sheet per account in its currency, the roll-up in ``currency``
+    (None: the agency's default currency) with the rate used per currency and month."""
+    if isinstance(year, bool) or not isinstance(year, int) or not 1990 <= year <= 2200:
+        raise ValidationError("year", "Choose a year from 1990 to 2200.")
+    months = year_months(year)
+    profile = services.agency.get()
+    roll = services.forecast.roll_up(
+        months[0], len(months), currency=currency, account_id=account_id
+    )
+    reporting = Currency.get(roll.currency)
+    accounts = _forecast_accounts(services, months, account_id)
+    table = services.forecast.rate_table()
+    conversions = tuple(
+        MonthConversion(code, month, table.for_month(code, reporting.code, month))
+        for code in sorted({a.currency for a in accounts} - {reporting.code})
+        for month in months
+    )
+    scope = services.accounts.get(account_id).name if account_id is not None else "Portfolio"
+    return ForecastWorkbookDocument(
+        agency_name=profile.name,
+        title=f"Revenue forecast {year}",
+        scope=scope,
+        months=months,
+        currency=reporting.code,
+        minor_units=reporting.minor_units,
+        accounts=tuple(accounts),
+        conversions=conversions,
+        rates_used=roll.rates_used,
+        missing=roll.missing,
+        brand_colour=profile.brand_colour,
+        paper_size=profile.paper_size,
+        issued_on=today or date.today(),
+    )
+
+
+def _forecast_accounts(
+    services: WorkspaceServices, months: tuple[date, ...], account_id: int | None
+) -> list[ForecastAccount]:
+    """Each account (and currency) with figures in ``months``, its business units in it; the
+    account asked for first, with a sheet even when it has no figure yet."""
+    names = {a.id: a.name for a in services.accounts.all()}
+    grouped: dict[tuple[int, str], dict[str, dict[date, AccountMonth]]] = {}
+    for owner, unit, entry in services.forecast.month_entries(months, account_id=account_id):
+        grouped.setdefault((owner, entry.currency), {}).setdefault(unit, {})[entry.month] = entry
+    if account_id is not None and not any(key[0] == account_id for key in grouped):
+        grouped[(account_id, services.accounts.get(account_id).currency)] = {"": {}}
+
+    def unit_row(unit: str, by_month: dict[date, AccountMonth]) -> ForecastUnit:
+        figures = []
+        for month in months:
+            entry = by_month.get(month)
+            values = [getattr(entry, name) if entry else None for name in FIGURES]
+            figures.append(MonthFigures(month, *values))
+        return ForecastUnit(unit, tuple(figures))
+
+    accounts = []
+    for (owner, code), units in grouped.items():
+        ordered = sorted(units.items(), key=lambda item: (item[0] != "", item[0].casefold()))
+        accounts.append(
+            ForecastAccount(
+                account_id=owner,
+                name=names.get(owner, f"Account {owner}"),
+                currency=code,
+                minor_units=Currency.get(code).minor_units,
+                units=tuple(unit_row(unit, by_month) for unit, by_month in ordered),
+            )
+        )
+    accounts.sort(key=lambda a: (a.account_id != account_id, a.name.casefold(), a.currency))
+    return accounts
+
+
+def forecast_file_name(
+    services: WorkspaceServices, *, account_id: int | None = None, year: int
+) -> str:
+    """``Portfolio - revenue forecast 2026.xlsx`` or ``{account} - revenue forecast 2026.xlsx``."""
+    scope = services.accounts.get(account_id).name if account_id is not None else "Portfolio"
+    tail = f" - revenue forecast {year}"
+    name = clean_file_name(f"{' '.join(scope.split())}{tail}", extension=".xlsx")
+    if tail not in name:  # a long account name: keep the year
+        name = clean_file_name(f"revenue forecast {year} - {scope}", extension=".xlsx")
+    return name
+
+
+def export_forecast_xlsx(
+    services: WorkspaceServices,
+    path: Path,
+    *,
+    account_id: int | None = None,
+    year: int,
+    currency: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write the forecast workbook (:func:`forecast_document`) to ``path`` atomically; an
+    existing file is kept unless ``overwrite`` (``ExportExistsError``)."""
+    document = forecast_document(services, account_id=account_id, year=year, currency=currency)
+
+    def write(temp: Path) -> None:
+        write_forecast_workbook(document, temp)
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+# -- the account plan one-pager -----------------------------------------------------------------
+
+
+def _plan_id(services: WorkspaceServices, account_id: int, year: int) -> int:
+    plan_id = services.plans.find(account_id, year)
+    if plan_id is None:
+        name = services.accounts.get(account_id, deleted_ok=True).name
+        raise ValidationError("year", f"{name} has no plan for {year}.")
+    return plan_id
+
+
+def plan_document(
+    services: WorkspaceServices,
+    account_id: int,
+    year: int,
+    *,
+    audience: Audience = "client",
+    today: date | None = None,
+    snapshot_id: int | None = None,
+) -> AccountPlanDocument:
+    """The plan of ``account_id`` for ``year`` (or its snapshot ``snapshot_id``) as the PDF
+    prints it: client-safe (no risks, ratings, strengths, goals, notes or revenue target) unless
+    ``audience`` is "internal". ``ValidationError`` when there is no such plan."""
+    _check_audience(audience)
+    day = today or date.today()
+    plan_id = _plan_id(services, account_id, year)
+    label = ""
+    if snapshot_id is None:
+        plan = services.plans.get(plan_id)
+    else:
+        found = [s for s in services.plans.snapshots(plan_id) if s.id == snapshot_id]
+        if not found:
+            raise ValidationError("snapshot", "That snapshot is not one of this plan's.")
+        plan = services.plans.snapshot_document(snapshot_id)
+        label = f"Snapshot of {found[0].taken_on.isoformat()}" + (
+            f": {found[0].label}" if found[0].label else ""
+        )
+    return build_plan_document(
+        services, plan, agency_header(services), audience=audience, today=day, snapshot=label
+    )
+
+
+def plan_file_name(
+    services: WorkspaceServices, account_id: int, year: int, audience: Audience = "client"
+) -> str:
+    """``{client} - account plan 2026.pdf`` (`` - INTERNAL`` before the extension for the
+    internal variant); a long client name is cut, never the year or the INTERNAL mark."""
+    _check_audience(audience)
+    client = " ".join(services.accounts.get(account_id, deleted_ok=True).name.split())
+    suffix = f" - account plan {year}" + (" - INTERNAL" if audience == "internal" else "")
+    while True:
+        name = clean_file_name(f"{client}{suffix}", extension=".pdf", fallback="account plan")
+        if name.endswith(f"{suffix}.pdf") or not client:
+            return name
+        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+
+
+def export_plan_pdf(
+    services: WorkspaceServices,
+    account_id: int,
+    year: int,
+    path: Path,
+    *,
+    audience: Audience = "client",
+    overwrite: bool = False,
+    today: date | None = None,
+    snapshot_id: int | None = None,
+) -> Path:
+    """Write the account plan one-pager of ``account_id`` for ``year`` to ``path``: the
+    client-safe variant unless ``audience`` is "internal" (marked INTERNAL on every page).
+    Written atomically; an existing file is kept unless ``overwrite`` (``ExportExistsError``)."""
+    _pdf_fonts_ready()
+    document = plan_document(
+        services, account_id, year, audience=audience, today=today, snapshot_id=snapshot_id
+    )
+
+    def write(temp: Path) -> None:
+        temp.write_bytes(build_account_plan_pdf(document))
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+# -- the joint business plan (JBP) workbook and PDF -------------------------------------------
+
+
+def jbp_document(
+    services: WorkspaceServices, jbp_id: int, *, today: date | None = None
+) -> JbpDocument:
+    """The JBP ``jbp_id`` as the client sees it (both sides agreed it: no internal notes),
+    issued ``today`` (by default the real day)."""
+    record = services.jbp.get(jbp_id)
+    account = services.accounts.get(record.account_id, deleted_ok=True)
+    return build_jbp_document(
+        record,
+        agency_header(services),
+        client_legal_name=account.legal_name,
+        prepared_by=account.owner_name,
+        issued_on=today,
+    )
+
+
+def jbp_file_name(services: WorkspaceServices, jbp_id: int, extension: str = ".xlsx") -> str:
+    """The suggested name: ``{client} - JBP {year}.xlsx`` (or ``.pdf``); a long client name
+    is cut, never the year."""
+    if extension not in (".xlsx", ".pdf"):
+        raise ValidationError("extension", "A JBP is written as .xlsx or .pdf.")
+    record = services.jbp.get(jbp_id)
+    suffix = f" - JBP {record.year}"
+    client = " ".join(record.account_name.split())
+    while True:
+        name = clean_file_name(f"{client}{suffix}", extension=extension, fallback="JBP")
+        if name.endswith(f"{suffix}{extension}") or not client:
+            return name
+        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+
+
+def export_jbp_xlsx(
+    services: WorkspaceServices,
+    jbp_id: int,
+    path: Path,
+    *,
+    overwrite: bool = False,
+    today: date | None = None,
+) -> Path:
+    """Write the JBP workbook to ``path`` atomically; an existing file is kept unless
+    ``overwrite`` (``ExportExistsError``)."""
+    document = jbp_document(services, jbp_id, today=today)
+
+    def write(temp: Path) -> None:
+        write_jbp_workbook(document, temp)
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+def export_jbp_pdf(
+    services: WorkspaceServices,
+    jbp_id: int,
+    path: Path,
+    *,
+    overwrite: bool = False,
+    today: date | None = None,
+) -> Path:
+    """Write the JBP summary PDF to ``path`` atomically; an existing file is kept unless
+    ``overwrite`` (``ExportExistsError``)."""
+    _pdf_fonts_ready()
+    document = jbp_document(services, jbp_id, today=today)
+
+    def write(temp: Path) -> None:
+        temp.write_bytes(build_jbp_pdf(document))
+
+    return atomic_write(Path(path), write, overwrite=overwrite)

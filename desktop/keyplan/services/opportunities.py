@@ -2,7 +2,9 @@
 
 Every change is one transaction. Moving an opportunity to another stage records the day it
 entered the stage; :meth:`OpportunityService.move` returns what it replaced so that undo puts
-the stage and its history back exactly.
+the stage and its history back exactly. :meth:`OpportunityService.create_estimate` makes the
+estimate that prices an opportunity (in a new project or an existing one) and links it, in one
+transaction; :meth:`OpportunityService.remove_estimate` takes all of it back.
 """
 
 from __future__ import annotations
@@ -23,14 +25,19 @@ from keyplan.domain import pipeline as calc
 from keyplan.domain.errors import ValidationError
 from keyplan.domain.money import Currency
 from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.estimate_records import ProjectDraft
+from keyplan.services.estimates import EstimateRef, EstimateService
+from keyplan.services.projects import ProjectService, ProjectStatus
 from keyplan.services.rate_cards import from_minor, to_minor
 from keyplan.services.records import Change
 from keyplan.store.models import Account, Opportunity, OpportunityStage, TeamMember
 
 __all__ = [
+    "EstimateLink",
     "OpportunityDraft",
     "OpportunityRecord",
     "OpportunityService",
+    "PipelineFilter",
     "StageMove",
 ]
 
@@ -82,12 +89,65 @@ class StageMove:
     history: tuple[tuple[str, date], ...]
 
 
+@dataclass(frozen=True)
+class PipelineFilter:
+    """What the pipeline page (and its workbook) shows; the defaults show everything.
+
+    A date bound leaves out the opportunities without an expected close.
+    """
+
+    account_id: int | None = None
+    owner_id: int | None = None
+    kind: str = ""  # an OpportunityType value, or "" for every type
+    currency: str = ""
+    close_from: date | None = None
+    close_to: date | None = None
+    open_only: bool = False
+
+    def accepts(self, record: OpportunityRecord) -> bool:
+        if self.account_id is not None and record.account_id != self.account_id:
+            return False
+        if self.owner_id is not None and record.owner_id != self.owner_id:
+            return False
+        if self.kind and record.kind != self.kind:
+            return False
+        if self.currency and record.currency != self.currency:
+            return False
+        if self.open_only and not calc.Stage(record.stage).is_open:
+            return False
+        close = record.expected_close
+        if self.close_from is not None and (close is None or close < self.close_from):
+            return False
+        return self.close_to is None or (close is not None and close <= self.close_to)
+
+
+@dataclass(frozen=True)
+class EstimateLink:
+    """What :meth:`OpportunityService.create_estimate` made: enough to undo it, and to redo
+    it with the same ids and estimate number."""
+
+    opportunity_id: int
+    project_id: int
+    project_created: bool
+    estimate: EstimateRef
+    previous_estimate_id: int | None
+    title: str
+    issued_on: date
+
+
 def _day(value: Any, field: str) -> date | None:
     if value is None:
         return None
     if not isinstance(value, date) or not 1990 <= value.year <= 2200:
         raise ValidationError(field, "Enter a date from 1990 to 2200.")
     return value
+
+
+def _amount_ok(amount: Any) -> bool:
+    """A Decimal or int, 0 or more; NaN is refused before it is compared (``NaN < 0`` raises)."""
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+        return False
+    return not (isinstance(amount, Decimal) and amount.is_nan()) and amount >= 0
 
 
 def _probability(value: Any) -> Decimal | None:
@@ -140,7 +200,7 @@ class OpportunityService(EntityService[Opportunity]):
             if account is None or account.deleted_at is not None:
                 raise ValidationError("account_id", "The account does not exist.")
             currency = Currency.get(rules.clean_currency(currency_code or account.currency))
-            if not isinstance(amount, Decimal | int) or isinstance(amount, bool) or amount < 0:
+            if not _amount_ok(amount):
                 raise ValidationError("amount", "Enter the amount, 0 or more.")
             row = Opportunity(
                 id=opportunity_id,
@@ -161,17 +221,28 @@ class OpportunityService(EntityService[Opportunity]):
         with self.workspace.transaction() as session:
             session.delete(self._get(session, opportunity_id, deleted_ok=True))
 
-    def set_amount(self, opportunity_id: int, amount: Decimal) -> Change:
-        """The amount in the opportunity's currency; returns the change for undo."""
+    def set_amount(
+        self, opportunity_id: int, amount: Decimal, currency: str | None = None
+    ) -> Change:
+        """The amount, in ``currency`` (None: the opportunity's own); returns the change for
+        undo, with ``amount`` and, if it changed, ``currency``."""
         with self.workspace.transaction() as session:
             row = self._get(session, opportunity_id)
-            currency = Currency.get(row.currency)
-            if isinstance(amount, bool) or not isinstance(amount, Decimal | int) or amount < 0:
+            money = Currency.get(rules.clean_currency(currency) if currency else row.currency)
+            if not _amount_ok(amount):
                 raise ValidationError("amount", "Enter the amount, 0 or more.")
-            before = from_minor(row.amount_minor, currency)
-            row.amount_minor = to_minor(Decimal(amount), currency, "amount")
-            after = from_minor(row.amount_minor, currency)
-        return Change({}, {}) if before == after else Change({"amount": before}, {"amount": after})
+            before: dict[str, Any] = {
+                "amount": from_minor(row.amount_minor, Currency.get(row.currency)),
+                "currency": row.currency,
+            }
+            row.amount_minor = to_minor(Decimal(amount), money, "amount")
+            row.currency = money.code
+            after = {"amount": from_minor(row.amount_minor, money), "currency": money.code}
+        if after == before:
+            return Change({}, {})
+        # an amount means nothing without its currency: a new currency is reported with it
+        keys = ("amount",) if after["currency"] == before["currency"] else ("amount", "currency")
+        return Change({k: before[k] for k in keys}, {k: after[k] for k in keys})
 
     @staticmethod
     def _history(session: Session, opportunity_id: int) -> list[OpportunityStage]:
@@ -221,9 +292,77 @@ class OpportunityService(EntityService[Opportunity]):
                     )
                 )
 
+    # -- the estimate that prices it -----------------------------------------------------------
+
+    def create_estimate(
+        self,
+        opportunity_id: int,
+        project_id: int | None = None,
+        *,
+        title: str = "",
+        issued_on: date | None = None,
+        again: EstimateLink | None = None,
+    ) -> EstimateLink:
+        """A draft estimate for the opportunity, in its currency and titled after it (or
+        ``title``), in ``project_id`` or, when None, in a new project named after it; the
+        opportunity is linked to it. One transaction: all of it or nothing.
+
+        ``again`` re-creates exactly what an undone call made (same ids and number): redo.
+        """
+        day = _day(issued_on or (again.issued_on if again else date.today()), "issued_on")
+        assert day is not None
+        projects, estimates = ProjectService(self.workspace), EstimateService(self.workspace)
+        with self.workspace.atomic():
+            with self.workspace.transaction() as session:
+                row = self._get(session, opportunity_id)
+                account_id, currency, name = row.account_id, row.currency, row.name
+                previous = row.estimate_id
+            heading = (again.title if again else title.strip()) or name
+            created = project_id is None if again is None else again.project_created
+            if again is not None:
+                project_id = again.project_id
+            if created:
+                project_id = projects.create(
+                    account_id,
+                    ProjectDraft(name=name, status=ProjectStatus.ESTIMATING.value),
+                    project_id=again.project_id if again else None,
+                )
+            assert project_id is not None
+            ref = estimates.create(
+                account_id,
+                heading,
+                project_id=project_id,
+                currency=currency,
+                issued_on=day,
+                estimate_id=again.estimate.estimate_id if again else None,
+                number=again.estimate.number if again else None,
+                number_seq=again.estimate.number_seq if again else 0,
+            )
+            with self.workspace.transaction() as session:
+                self._get(session, opportunity_id).estimate_id = ref.estimate_id
+        return EstimateLink(opportunity_id, project_id, created, ref, previous, heading, day)
+
+    def remove_estimate(self, link: EstimateLink) -> None:
+        """Undo :meth:`create_estimate`: the estimate (and the project it made) go for good,
+        and the opportunity points at the estimate it had before."""
+        with self.workspace.atomic():
+            with self.workspace.transaction() as session:
+                row = self._get(session, link.opportunity_id, deleted_ok=True)
+                row.estimate_id = link.previous_estimate_id
+            EstimateService(self.workspace).purge(link.estimate.estimate_id)
+            if link.project_created:
+                ProjectService(self.workspace).purge(link.project_id)
+
     # -- reading -------------------------------------------------------------------------------
 
-    def _record(self, session: Session, row: Opportunity) -> OpportunityRecord:
+    def _record(
+        self,
+        session: Session,
+        row: Opportunity,
+        history: Sequence[OpportunityStage] | None = None,
+    ) -> OpportunityRecord:
+        """``history``: the row's stage history when the caller read it already (the
+        pipeline reads every row's in one query); None reads it here."""
         currency = Currency.get(row.currency)
         amount = from_minor(row.amount_minor, currency)
         probability = (
@@ -252,7 +391,10 @@ class OpportunityService(EntityService[Opportunity]):
             next_step=row.next_step,
             estimate_id=row.estimate_id,
             notes=row.notes,
-            stages=tuple((h.stage, h.entered_on) for h in self._history(session, row.id)),
+            stages=tuple(
+                (h.stage, h.entered_on)
+                for h in (self._history(session, row.id) if history is None else history)
+            ),
         )
 
     def get(self, opportunity_id: int) -> OpportunityRecord:
@@ -279,8 +421,37 @@ class OpportunityService(EntityService[Opportunity]):
                 query = query.where(Opportunity.stage.in_(tuple(stages)))
             if owner_id is not None:
                 query = query.where(Opportunity.owner_id == owner_id)
-            records = [self._record(session, row) for row in session.scalars(query).all()]
+            rows = session.scalars(query).all()
+            # one query each for the accounts, owners and stage histories of all the rows,
+            # never one per opportunity: session.get in _record then finds them in the
+            # session (``loaded`` holds them: the identity map keeps only weak references)
+            ids = [row.id for row in rows]
+            loaded: list[Account | TeamMember] = []
+            accounts = {r.account_id for r in rows}
+            if accounts:
+                loaded += session.scalars(select(Account).where(Account.id.in_(accounts))).all()
+            owners = {r.owner_id for r in rows if r.owner_id is not None}
+            if owners:
+                loaded += session.scalars(select(TeamMember).where(TeamMember.id.in_(owners))).all()
+            histories: dict[int, list[OpportunityStage]] = {i: [] for i in ids}
+            if ids:
+                for stage in session.scalars(
+                    select(OpportunityStage)
+                    .where(OpportunityStage.opportunity_id.in_(ids))
+                    .order_by(OpportunityStage.entered_on, OpportunityStage.id)
+                ):
+                    histories[stage.opportunity_id].append(stage)
+            records = [self._record(session, row, histories[row.id]) for row in rows]
         return sorted(records, key=lambda r: (r.expected_close or date.max, r.name.casefold()))
+
+    def filtered(self, filters: PipelineFilter) -> list[OpportunityRecord]:
+        """The pipeline as ``filters`` narrow it, by expected close then name."""
+        records = self.pipeline(
+            account_id=filters.account_id,
+            stages=calc.OPEN_STAGES if filters.open_only else (),
+            owner_id=filters.owner_id,
+        )
+        return [record for record in records if filters.accepts(record)]
 
     def by_stage(self, records: Sequence[OpportunityRecord]) -> list[calc.StageTotal]:
         return calc.pipeline_by_stage(

@@ -25,15 +25,19 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Literal
 
+from keyplan.domain import forecast as forecast_rules
 from keyplan.domain.contact_reports import ActionStatus
 from keyplan.domain.money import Currency, round_half_up
 from keyplan.domain.periods import Period
+from keyplan.domain.pipeline import Stage
 from keyplan.exports.report_documents import (
     ActionLine,
     ContactReportDocument,
     EstimateStatusLine,
+    ForecastSection,
     InternalSection,
     MeetingLine,
+    PipelineStageLine,
     ProjectBudgetLine,
     RagLine,
     StatusReportDocument,
@@ -167,6 +171,72 @@ def _budgets(services: WorkspaceServices, account_id: int) -> tuple[ProjectBudge
     return tuple(lines)
 
 
+STAGE_LABELS = {
+    "identified": "Identified",
+    "qualified": "Qualified",
+    "proposal": "Proposal",
+    "negotiation": "Negotiation",
+    "won": "Won",
+    "lost": "Lost",
+}
+# what the client has seen: the rest are the agency's own ideas and judgements
+CLIENT_STAGES = ("proposal", "negotiation", "won")
+FORECAST_MONTHS_AHEAD = 3
+
+
+def _pipeline(
+    services: WorkspaceServices, account_id: int, period: Period, audience: str
+) -> tuple[PipelineStageLine, ...]:
+    """The account's open opportunities by stage and currency, plus those won (or lost) from
+    the start of the period's year to its end. The client's report has only the stages the
+    client has seen and no weighted value."""
+    year_start = date(period.end.year, 1, 1)
+    records = []
+    for record in services.opportunities.pipeline(account_id=account_id):
+        if not Stage(record.stage).is_open:
+            entered = max(
+                (day for stage, day in record.stages if stage == record.stage), default=None
+            )
+            if entered is None or not year_start <= entered <= period.end:
+                continue
+        if audience == "client" and record.stage not in CLIENT_STAGES:
+            continue
+        records.append(record)
+    return tuple(
+        PipelineStageLine(
+            stage=STAGE_LABELS.get(total.stage.value, total.stage.value),
+            currency=total.currency,
+            minor_units=Currency.get(total.currency).minor_units,
+            count=total.count,
+            amount=total.amount,
+            weighted=total.weighted if audience == "internal" else None,
+        )
+        for total in services.opportunities.by_stage(records)
+    )
+
+
+def _rate_text(rate: forecast_rules.FxRate) -> str:
+    text = f"1 {rate.base} = {rate.rate:f} {rate.quote} from {rate.valid_from.isoformat()}"
+    return f"{text} ({rate.source})" if rate.source.strip() else text
+
+
+def _forecast(services: WorkspaceServices, account_id: int, period: Period) -> ForecastSection:
+    """The account's (and its child accounts') revenue from January of the period's year to
+    three months after the period, in the account's currency."""
+    account = services.accounts.get(account_id)
+    first = date(period.end.year, 1, 1)
+    count = period.end.month + FORECAST_MONTHS_AHEAD
+    roll = services.forecast.roll_up(first, count, currency=account.currency, account_id=account_id)
+    return ForecastSection(
+        currency=roll.currency,
+        minor_units=Currency.get(roll.currency).minor_units,
+        months=roll.months,
+        through=period.end,
+        rates=tuple(_rate_text(rate) for rate in roll.rates_used),
+        missing=roll.missing,
+    )
+
+
 def status_report_document(
     services: WorkspaceServices,
     account_id: int,
@@ -226,7 +296,11 @@ def status_report_document(
             for r in in_period
             if r.internal_notes.strip()
         )
-        internal = InternalSection(budgets=_budgets(services, account_id), notes=notes)
+        internal = InternalSection(
+            budgets=_budgets(services, account_id),
+            notes=notes,
+            forecast=_forecast(services, account_id, period),
+        )
     return StatusReportDocument(
         agency=agency_header(services),
         client_name=account.name,
@@ -248,4 +322,5 @@ def status_report_document(
         estimates=estimates,
         next_steps=tuple(sorted(next_steps)),
         internal=internal,
+        pipeline=_pipeline(services, account_id, period, audience),
     )

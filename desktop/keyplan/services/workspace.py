@@ -20,11 +20,16 @@ from keyplan.services.contact_reports import ContactReportService
 from keyplan.services.contacts import ContactService
 from keyplan.services.email_drafts import EmailDraftService
 from keyplan.services.estimates import EstimateService
+from keyplan.services.forecast import ExchangeRateService, ForecastService
+from keyplan.services.jbp import JbpService
 from keyplan.services.notes import NoteService
 from keyplan.services.opportunities import OpportunityService
+from keyplan.services.plans import PlanService
+from keyplan.services.portfolio import PortfolioService
 from keyplan.services.projects import ProjectService
 from keyplan.services.rate_cards import RateCardService
 from keyplan.services.records import DeletedItem, WorkspaceInfo
+from keyplan.services.relationships import RelationshipService
 from keyplan.store import errors
 from keyplan.store.models import (
     Account,
@@ -53,6 +58,7 @@ class WorkspaceServices:
         self.team = TeamService(workspace)
         self.accounts = AccountService(workspace)
         self.contacts = ContactService(workspace)
+        self.relationships = RelationshipService(workspace)
         self.notes = NoteService(workspace)
         self.contact_reports = ContactReportService(workspace)
         self.email_drafts = EmailDraftService(workspace)
@@ -61,6 +67,11 @@ class WorkspaceServices:
         self.projects = ProjectService(workspace)
         self.estimates = EstimateService(workspace)
         self.actuals = ActualsService(workspace, self.estimates)
+        self.plans = PlanService(workspace)
+        self.jbp = JbpService(workspace)
+        self.forecast = ForecastService(workspace)
+        self.exchange_rates = ExchangeRateService(workspace)
+        self.portfolio = PortfolioService(self)  # reads across the services above
 
     @classmethod
     def open(
@@ -147,6 +158,10 @@ class WorkspaceServices:
             *self.projects.deleted_items(),
             *self.actuals.deleted_items(),
             *self.opportunities.deleted_items(),
+            *self.plans.deleted_items(),
+            *self.plans.templates.deleted_items(),
+            *self.jbp.deleted_items(),
+            *self.exchange_rates.deleted_items(),
         ]
         return sorted(items, key=lambda item: item.deleted_at, reverse=True)
 
@@ -163,6 +178,10 @@ class WorkspaceServices:
             "actual": self.actuals,
             "contact_report": self.contact_reports,
             "opportunity": self.opportunities,
+            "account_plan": self.plans,
+            "plan_template": self.plans.templates,
+            "jbp": self.jbp,
+            "exchange_rate": self.exchange_rates,
         }
         return services[kind]
 

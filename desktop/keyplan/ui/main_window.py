@@ -44,6 +44,9 @@ from keyplan.ui.views.contact_reports_panel import local_zone
 from keyplan.ui.views.deleted_view import DeletedView
 from keyplan.ui.views.estimate_editor import EstimateEditor
 from keyplan.ui.views.estimates_view import EstimatesView
+from keyplan.ui.views.exchange_rates_view import ExchangeRatesView
+from keyplan.ui.views.pipeline_view import PipelineView
+from keyplan.ui.views.portfolio_view import RATES_PAGE, PortfolioView
 from keyplan.ui.views.rate_cards_view import RateCardsView
 from keyplan.ui.views.team_view import TeamView
 from keyplan.ui.views.welcome_view import WelcomeView
@@ -59,7 +62,17 @@ def _home_relative(path: Path) -> str:
         return str(path)
 
 
-PAGES = ("accounts", "estimates", "rate_cards", "team", "agency", "deleted")
+PAGES = (
+    "portfolio",
+    "accounts",
+    "pipeline",
+    "estimates",
+    "rate_cards",
+    "exchange_rates",
+    "team",
+    "agency",
+    "deleted",
+)
 
 
 class MainWindow(QMainWindow):
@@ -78,9 +91,12 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         for text in (
+            self.tr("Portfolio"),
             self.tr("Accounts"),
+            self.tr("Pipeline"),
             self.tr("Estimates"),
             self.tr("Rate cards"),
+            self.tr("Exchange rates"),
             self.tr("Team"),
             self.tr("Agency profile"),
             self.tr("Deleted items"),
@@ -270,16 +286,25 @@ class MainWindow(QMainWindow):
         accounts.open_account.connect(self.show_account)
         estimates = EstimatesView(session)
         estimates.open_estimate.connect(self.show_estimate)
+        pipeline = PipelineView(session)
+        pipeline.open_opportunity.connect(self.show_opportunity)
+        portfolio = PortfolioView(session)
+        portfolio.open_account.connect(self.show_account)
+        portfolio.open_page.connect(self.show_page)
         self.pages = {
+            "portfolio": portfolio,
             "accounts": accounts,
+            "pipeline": pipeline,
             "estimates": estimates,
             "rate_cards": RateCardsView(session),
+            "exchange_rates": ExchangeRatesView(session),
             "team": TeamView(session),
             "agency": AgencyView(session),
             "deleted": DeletedView(session),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
+        portfolio.rates_page_available = RATES_PAGE in self.pages
         self.account_view = AccountView(session)
         self.account_view.account_gone.connect(lambda: self.show_page("accounts"))
         self.account_view.open_estimate.connect(self.show_estimate)
@@ -437,6 +462,15 @@ class MainWindow(QMainWindow):
             self.tree.selectionModel().blockSignals(True)
             self.tree.setCurrentIndex(index)
             self.tree.selectionModel().blockSignals(False)
+
+    def show_opportunity(self, account_id: int, opportunity_id: int) -> bool:
+        """Open the account's Opportunities tab with the opportunity in its editor."""
+        self.show_account(account_id)
+        view = self.account_view
+        if view is None or view.account is None or view.account.id != account_id:
+            return False
+        view.tabs.setCurrentWidget(view.opportunities)
+        return view.opportunities.select_opportunity(opportunity_id)
 
     def show_estimate(self, revision_id: int) -> bool:
         """Open an estimate revision in the editor (the Estimates section stays selected)."""

@@ -29,6 +29,7 @@ as the app shows them; nothing is recomputed, nor summed across currencies.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -37,7 +38,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from reportlab.graphics.shapes import Line, Rect  # type: ignore[import-untyped]
+from reportlab.graphics.shapes import Circle, Line, PolyLine, Rect  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
@@ -66,6 +67,8 @@ from keyplan.exports.pdf.layout import (
 from keyplan.exports.report_documents import (
     ActionLine,
     EstimateStatusLine,
+    ForecastSection,
+    PipelineStageLine,
     ProjectBudgetLine,
     Rag,
     StatusReportDocument,
@@ -603,6 +606,255 @@ def burn_chart(report: StatusReportPdf, lines: Sequence[ProjectBudgetLine]) -> A
     return chart
 
 
+def pipeline(report: StatusReportPdf) -> list[Any]:
+    """The account's opportunities by stage and currency: count and amount, and in the
+    internal report the weighted value (amount x probability, the agency's own estimate).
+
+    Client-safe by construction: the client's document holds only the stages the client has
+    seen (a proposal, a negotiation, a deal won) and no weighted value or probability; ideas the
+    agency has only identified or qualified, and deals lost, are in the internal report only.
+    """
+    lines, s, pdf = report.document.pipeline, report.styles, report.pdf
+    if not lines:
+        return []
+    weighted = report.internal and any(line.weighted is not None for line in lines)
+    head = ["Stage", "Opportunities", "Amount"] + (["Weighted"] if weighted else [])
+    amounts = [report.amount(line.currency, line.amount, line.minor_units) for line in lines]
+    weights = [
+        report.amount(line.currency, line.weighted, line.minor_units)
+        if line.weighted is not None
+        else "—"
+        for line in lines
+    ]
+    rows: list[list[Any]] = [head]
+    for line, amount, weight in zip(lines, amounts, weights, strict=True):
+        row: list[Any] = [pdf.paragraph(line.stage, report.strong), str(line.count), amount]
+        if weighted:
+            row.append(weight)
+        rows.append(row)
+    figures = [report.figure_width(amounts, "Amount")]
+    if weighted:
+        figures.append(report.figure_width(weights, "Weighted"))
+    widths = [0.0, 26 * mm, *figures]
+    widths[0] = max(pdf.width - sum(widths), 30 * mm)
+    table = pdf.table(
+        rows,
+        widths,
+        right=list(range(1, len(head))),
+        style=[("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE)],
+    )
+    title = "Pipeline by stage" + (" (internal: with weighted values)" if weighted else "")
+    story: list[Any] = [*report.heading(title), table]
+    if weighted:
+        note = "Weighted: each opportunity's amount times its probability, rounded per deal."
+    else:
+        note = "Proposals, negotiations and work won with you; amounts in their own currencies."
+    story += [Spacer(1, 1.5 * mm), pdf.paragraph(note, s.muted)]
+    for currency in dict.fromkeys(line.currency for line in lines):
+        chart = pipeline_chart(report, [line for line in lines if line.currency == currency])
+        if chart is not None:
+            story += [Spacer(1, 3 * mm), chart]
+    return [KeepTogether(story)]  # a few rows: the table and its chart on one page
+
+
+def pipeline_chart(report: StatusReportPdf, lines: Sequence[PipelineStageLine]) -> Any:
+    """Horizontal bars, one per stage, of one currency's amounts; the weighted value (internal
+    report) as a darker bar inside it. ``None`` when every amount is zero."""
+    s, pdf = report.styles, report.pdf
+    most = max((line.amount for line in lines), default=Decimal(0))
+    if most <= 0:
+        return None
+    currency = lines[0].currency
+    width = pdf.width
+    bar, gap, top, legend = 10.0, 5.0, 16.0, 13.0
+    weighted = any(line.weighted is not None for line in lines)
+    height = top + len(lines) * (bar + gap) + (legend if weighted else 2)
+    chart = drawing(width, height)
+    chart.add(label_shapes(0, height - 9, f"Pipeline by stage ({currency})", SANS_BOLD, 8, TEXT))
+    label_width = 34 * mm
+    x0 = label_width + 4
+    room = width - x0 - 4
+    texts = [report.amount(currency, line.amount, line.minor_units) for line in lines]
+    room -= max(text_width(t, SANS_BOLD, 7.5) for t in texts) + 6
+    scale = room / float(most)
+    y = height - top - bar
+    light = tint(s.brand, 0.62)
+    for line, text in zip(lines, texts, strict=True):
+        chart.add(label_shapes(label_width, y + 2.3, f"{line.stage} ({line.count})", SANS, 7.5,
+                               TEXT, align="right", width=label_width))  # fmt: skip
+        w = float(line.amount) * scale
+        if w > 0:
+            chart.add(Rect(x0, y, w, bar, fillColor=light if weighted else s.brand,
+                           strokeColor=None))  # fmt: skip
+        if line.weighted is not None and line.weighted > 0:
+            chart.add(Rect(x0, y + 2, float(line.weighted) * scale, bar - 4,
+                           fillColor=s.brand, strokeColor=None))  # fmt: skip
+        chart.add(label_shapes(x0 + w + 3, y + 2.3, text, SANS_BOLD, 7.5, TEXT))
+        y -= bar + gap
+    if weighted:
+        x = x0
+        for name, colour in (("Amount", light), ("Weighted", s.brand)):
+            chart.add(Rect(x, 1.5, 7, 7, fillColor=colour, strokeColor=None))
+            chart.add(label_shapes(x + 9.5, 2.3, name, SANS, 7, MUTED))
+            x += 9.5 + text_width(name, SANS, 7) + 8
+    return chart
+
+
+def forecast(report: StatusReportPdf) -> list[Any]:
+    """Internal: revenue target, forecast and actual by month (the year to date and the
+    months just after the period), a chart and a table, with the exchange rates used.
+
+    Internal only: targets and forecasts are the agency's plan for its own revenue, not
+    something agreed with the client (their agreed figures belong to the joint business plan).
+    The figures live in :class:`InternalSection`, which the client's document does not have,
+    so for the client this builder has nothing to print.
+    """
+    internal = report.document.internal
+    section = internal.forecast if internal is not None else None
+    if section is None or not any(
+        m.target is not None or m.forecast is not None or m.actual is not None
+        for m in section.months
+    ):
+        return []
+    s, pdf = report.styles, report.pdf
+    places = section.minor_units
+
+    def money(value: Decimal | None) -> str:
+        return "—" if value is None else report.money(value, places)
+
+    head = ["Month", "Target", "Forecast", "Actual", "Forecast vs target"]
+    body: list[list[str]] = []
+    for month in section.months:
+        gap = None
+        if month.forecast is not None and month.target is not None:
+            gap = month.forecast - month.target
+        shown = "—" if gap is None else ("+" if gap > 0 else "") + report.money(gap, places)
+        actual = money(month.actual) if month.month <= section.through else ""
+        body.append(
+            [
+                str(format_date(month.month, "MMM y", locale=report.locale)),
+                money(month.target),
+                money(month.forecast),
+                actual,
+                shown,
+            ]
+        )
+    figures = [report.figure_width([row[i] for row in body], head[i], 18 * mm) for i in range(1, 5)]
+    widths = [max(pdf.width - sum(figures), 24 * mm), *figures]
+    commands: list[tuple[Any, ...]] = [("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE)]
+    for index, month in enumerate(section.months, start=1):
+        if month.month > section.through:
+            commands.append(("TEXTCOLOR", (0, index), (-1, index), MUTED))
+    table = pdf.table([head, *body], widths, right=range(1, 5), style=commands)
+    title = f"Revenue: target, forecast and actual in {section.currency} (internal)"
+    story: list[Any] = [*report.heading(title)]
+    chart = forecast_chart(report, section)
+    if chart is not None:
+        story += [chart, Spacer(1, 3 * mm)]
+    story.append(table)
+    notes = ["Months after the period (grey) have a forecast only."]
+    if section.rates:
+        notes.append("Converted at: " + "; ".join(section.rates) + ".")
+    story += [Spacer(1, 1.5 * mm), pdf.paragraph(" ".join(notes), s.muted)]
+    for message in section.missing:
+        story.append(pdf.paragraph(message, report.overdue_style))
+    return story
+
+
+def forecast_chart(report: StatusReportPdf, section: ForecastSection) -> Any:
+    """Actual as bars (months up to the period's end), forecast as a line with dots, target
+    as a dashed line; a y axis with four steps."""
+    s, pdf = report.styles, report.pdf
+    values = [
+        float(v) for m in section.months for v in (m.target, m.forecast, m.actual) if v is not None
+    ]
+    if not values or max(values) <= 0:
+        return None
+    width, height = float(pdf.width), 62 * mm
+    chart = drawing(width, height)
+    title = f"Revenue by month ({section.currency})"
+    chart.add(label_shapes(0, height - 9, title, SANS_BOLD, 8, TEXT))
+    step = _nice_step(max(values) / 4)
+    top_value = step * 4
+    axis_width = max(text_width(_short(step * i), SANS, 6.5) for i in range(5)) + 6
+    x0, y0 = float(axis_width), 24.0
+    plot_h = float(height - 16 - y0)
+    plot_w = width - x0 - 4
+    count = len(section.months)
+    slot = plot_w / count
+
+    def y(value: float) -> float:
+        return y0 + max(value, 0.0) / top_value * plot_h
+
+    for i in range(5):
+        level = y0 + plot_h * i / 4
+        chart.add(Line(x0, level, x0 + plot_w, level, strokeColor=RULE, strokeWidth=0.4))
+        chart.add(label_shapes(x0 - 4, level - 2.2, _short(step * i), SANS, 6.5, MUTED,
+                               align="right"))  # fmt: skip
+    light = tint(s.brand, 0.55)
+    forecast_points: list[float] = []
+    target_points: list[float] = []
+    for index, month in enumerate(section.months):
+        centre = x0 + slot * (index + 0.5)
+        if month.actual is not None and month.month <= section.through:
+            bar_w = slot * 0.55
+            chart.add(Rect(centre - bar_w / 2, y0, bar_w, y(float(month.actual)) - y0,
+                           fillColor=light, strokeColor=None))  # fmt: skip
+        if month.forecast is not None:
+            forecast_points += [centre, y(float(month.forecast))]
+        if month.target is not None:
+            target_points += [centre, y(float(month.target))]
+        label = str(format_date(month.month, "MMM", locale=report.locale))
+        chart.add(label_shapes(centre, y0 - 9, label, SANS, 6.5, MUTED, align="centre"))
+        if index == 0 or month.month.month == 1:
+            chart.add(label_shapes(centre, y0 - 17, str(month.month.year), SANS, 6.5, MUTED,
+                                   align="centre"))  # fmt: skip
+    if len(target_points) >= 4:
+        chart.add(PolyLine(target_points, strokeColor=MUTED, strokeWidth=1.1,
+                           strokeDashArray=[3, 2]))  # fmt: skip
+    if len(forecast_points) >= 4:
+        chart.add(PolyLine(forecast_points, strokeColor=s.brand, strokeWidth=1.5))
+    for i in range(0, len(forecast_points), 2):
+        chart.add(Circle(forecast_points[i], forecast_points[i + 1], 1.8, fillColor=s.brand,
+                         strokeColor=colors.white, strokeWidth=0.5))  # fmt: skip
+    through = [i for i, m in enumerate(section.months) if m.month <= section.through]
+    if through and through[-1] < count - 1:
+        x = x0 + slot * (through[-1] + 1)
+        chart.add(Line(x, y0, x, y0 + plot_h, strokeColor=MUTED, strokeWidth=0.6,
+                       strokeDashArray=[1, 2]))  # fmt: skip
+    x = width
+    for name, colour, dashed in (("Target", MUTED, True), ("Forecast", s.brand, False),
+                                 ("Actual", light, None)):  # fmt: skip
+        x -= text_width(name, SANS, 7) + 26
+        if dashed is None:
+            chart.add(Rect(x, height - 10, 8, 6, fillColor=colour, strokeColor=None))
+        else:
+            chart.add(Line(x, height - 7, x + 8, height - 7, strokeColor=colour, strokeWidth=1.3,
+                           strokeDashArray=[3, 2] if dashed else None))  # fmt: skip
+        chart.add(label_shapes(x + 11, height - 9.5, name, SANS, 7, MUTED))
+    return chart
+
+
+def _nice_step(raw: float) -> float:
+    """A round axis step at least ``raw``: 1, 2, 2.5 or 5 times a power of ten."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if factor * power >= raw:
+            return float(factor * power)
+    return float(10 * power)
+
+
+def _short(value: float) -> str:
+    """Axis labels: 0, 250k, 1.5M, 2B."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            text = f"{value / size:.1f}".rstrip("0").rstrip(".")
+            return text + suffix
+    return f"{value:.0f}" if value == int(value) else f"{value:g}"
+
+
 def internal_notes(report: StatusReportPdf) -> list[Any]:
     internal = report.document.internal
     if internal is None or not any(note.strip() for note in internal.notes):
@@ -625,7 +877,11 @@ SECTIONS: tuple[ReportSection, ...] = (
     ReportSection("agency_actions", agency_actions),
     ReportSection("meetings", meetings),
     ReportSection("estimates", estimates),
+    ReportSection("pipeline", pipeline),
     ReportSection("budgets", budgets, internal_only=True),
+    # the agency's own revenue plan: never built for the client (its data lives in the
+    # InternalSection a client document lacks, too)
+    ReportSection("forecast", forecast, internal_only=True),
     ReportSection("internal_notes", internal_notes, internal_only=True),
     ReportSection("next_steps", next_steps),
 )

@@ -21,12 +21,17 @@ from keyplan.ui.dialogs.status_report_dialog import StatusReportDialog
 from keyplan.ui.labels import health_labels, kind_labels, status_labels
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import AccountOverview
+from keyplan.ui.views.account_plan_panel import AccountPlanPanel
 from keyplan.ui.views.action_items_panel import ActionItemsPanel
 from keyplan.ui.views.contact_reports_panel import ContactReportsPanel
 from keyplan.ui.views.contacts_panel import ContactsPanel
 from keyplan.ui.views.estimates_view import EstimatesView
+from keyplan.ui.views.forecast_panel import ForecastPanel
+from keyplan.ui.views.jbp_panel import JbpPanel
 from keyplan.ui.views.notes_panel import NotesPanel
+from keyplan.ui.views.opportunities_panel import OpportunitiesPanel
 from keyplan.ui.views.projects_panel import ProjectsPanel
+from keyplan.ui.views.relationship_map import RelationshipMapView, reveal_contact
 from keyplan.ui.widgets.rag_badge import RagBadge
 
 
@@ -67,9 +72,21 @@ class AccountView(QWidget):
         self.estimates: EstimatesView | None = None  # built per account (it filters by it)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("account_tabs")
-        self.tabs.addTab(self.overview, self.tr("Overview"))
-        self.tabs.addTab(self.contacts, self.tr("Contacts"))
-        self.tabs.addTab(self.notes, self.tr("Notes"))
+        # the contacts as a table and as an org chart: two tabs inside this one
+        self.relationship_map = RelationshipMapView(session)
+        self.contacts_tabs = QTabWidget()
+        self.contacts_tabs.setObjectName("contacts_tabs")
+        self.contacts_tabs.setDocumentMode(True)
+        self.contacts_tabs.addTab(self.contacts, self.tr("Contacts"))
+        self.contacts_tabs.addTab(self.relationship_map, self.tr("Relationship map"))
+        self.relationship_map.open_contact.connect(
+            lambda contact_id: reveal_contact(self.contacts_tabs, self.contacts, contact_id)
+        )
+        self.plan = AccountPlanPanel(session)
+        self.jbp = JbpPanel(session)
+        self.opportunities = OpportunitiesPanel(session)
+        self.opportunities.open_estimate.connect(self.open_estimate)
+        self.forecast = ForecastPanel(session)
         self.projects = ProjectsPanel(session)
         self.estimates_holder = QWidget()
         QVBoxLayout(self.estimates_holder).setContentsMargins(0, 0, 0, 0)
@@ -78,11 +95,22 @@ class AccountView(QWidget):
         work.addWidget(self.projects)
         work.addWidget(self.estimates_holder)
         work.setStretchFactor(1, 2)
-        self.tabs.insertTab(2, work, self.tr("Projects && estimates"))
         self.reports = ContactReportsPanel(session)
         self.action_items = ActionItemsPanel(session)
-        self.tabs.addTab(self.reports, self.tr("Contact reports"))
-        self.tabs.addTab(self.action_items, self.tr("Action items"))
+        # the order of UX.md: know the client, plan with them, sell, deliver, report
+        for page, title in (
+            (self.overview, self.tr("Overview")),
+            (self.contacts_tabs, self.tr("Contacts && relationship map")),
+            (self.plan, self.tr("Account plan")),
+            (self.jbp, self.tr("JBP")),
+            (self.opportunities, self.tr("Opportunities")),
+            (self.forecast, self.tr("Forecast")),
+            (work, self.tr("Projects && estimates")),
+            (self.reports, self.tr("Contact reports")),
+            (self.action_items, self.tr("Action items")),
+            (self.notes, self.tr("Notes")),
+        ):
+            self.tabs.addTab(page, title)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
@@ -100,10 +128,15 @@ class AccountView(QWidget):
         self._show_header(account)
         self.overview.show_account(account)
         self.contacts.show_account(account.id)
+        self.relationship_map.show_account(account.id)
         self.notes.show_account(account.id)
         self.projects.show_account(account.id)
+        self.opportunities.show_account(account.id)
+        self.forecast.show_account(account.id)
         self.reports.show_account(account.id)
         self.action_items.show_account(account.id)
+        self.plan.show_account(account.id)
+        self.jbp.show_account(account.id)
         if self.estimates is None or self.estimates.account_id != account.id:
             if self.estimates is not None:
                 self.estimates.deleteLater()

@@ -39,6 +39,10 @@ class DeletedView(QWidget):
             "actual": self.tr("Actual cost"),
             "contact_report": self.tr("Contact report"),
             "opportunity": self.tr("Opportunity"),
+            "account_plan": self.tr("Account plan"),
+            "plan_template": self.tr("Plan template"),
+            "jbp": self.tr("Joint business plan"),
+            "exchange_rate": self.tr("Exchange rate"),
         }
         self.model = RecordTableModel(
             [
