@@ -25,13 +25,28 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from itertools import count
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert
 
-from keyplan.store.models import Account, AgencyProfile, Contact, Note, TeamMember
+from keyplan.domain.money import Currency
+from keyplan.store.models import (
+    Account,
+    AgencyProfile,
+    Contact,
+    ExchangeRate,
+    JbpActivity,
+    JbpPeriod,
+    JointBusinessPlan,
+    Note,
+    Opportunity,
+    OpportunityStage,
+    RevenueMonth,
+    TeamMember,
+)
 from keyplan.store.workspace import Workspace
 
 # -- the large workspace -------------------------------------------------------------------
@@ -45,6 +60,16 @@ LARGEST_ACCOUNT_CONTACTS = 500  # one global group holds this many contacts
 NOTES = 10_000
 TEAM = 25
 SEED = 20261125
+# the planning data (revenue, rates, pipeline, JBPs) comes from its own seed, so adding it
+# left the accounts, contacts and notes above exactly as they were
+PLANNING_SEED = SEED + 7
+TODAY = date(2026, 11, 25)  # the workspace's "today": actuals run up to the month before
+REPORTING_CURRENCY = "USD"  # the agency's default currency
+REVENUE_FIRST_MONTH = date(2025, 4, 1)
+REVENUE_MONTHS = 24  # April 2025 to March 2027 for every account
+FORECAST_FIRST_MONTH = date(2026, 1, 1)  # the roll-up benchmark: the fiscal year 2026
+OPPORTUNITIES = 6_000
+JBP_ACTIVITIES = 5  # per JBP; one JBP per global group
 
 _BRANDS = [
     "Aurora",
@@ -316,6 +341,240 @@ def _contact_counts(rng: random.Random, largest_index: int) -> list[int]:
     return counts
 
 
+# units of each currency one USD buys, and which way round the user typed the rate in: both
+# directions occur in real tables ("EUR→USD 1.08" but "USD→VND 25,400")
+_PER_USD: dict[str, tuple[Decimal, bool]] = {  # code: (units per USD, stored as code→USD)
+    "VND": (Decimal("25400"), False),
+    "JPY": (Decimal("150"), False),
+    "EUR": (Decimal("0.925"), True),
+    "GBP": (Decimal("0.79"), True),
+    "SGD": (Decimal("1.34"), False),
+    "THB": (Decimal("35.5"), False),
+    "KRW": (Decimal("1350"), False),
+    "AUD": (Decimal("1.52"), True),
+    "CHF": (Decimal("0.885"), True),
+    "SEK": (Decimal("10.5"), False),
+    "BRL": (Decimal("5.05"), False),
+    "INR": (Decimal("83.2"), False),
+    "CNY": (Decimal("7.2"), False),
+}
+_STAGES = ("identified", "qualified", "proposal", "negotiation", "won", "lost")
+_STAGE_WEIGHTS = (20, 18, 15, 10, 22, 15)
+_OPPORTUNITY_KINDS = ("new_business", "upsell", "cross_sell", "renewal", "expansion")
+_SERVICE_LINES = ("Media", "Creative", "Social", "Search", "Data", "Events", "PR", "CRM")
+_OPPORTUNITY_NAMES = (
+    "Tết campaign",
+    "Brand refresh",
+    "Always-on social",
+    "Retail media",
+    "Loyalty app",
+    "Sommerkampagne",
+    "Product launch",
+    "Search retainer",
+    "CRM rebuild",
+    "新製品ローンチ",
+    "Influencer programme",
+    "Data clean room",
+)
+_ACTIVITY_KINDS = ("campaign", "initiative", "event", "milestone", "review")
+
+
+def _add_months(month: date, count: int) -> date:
+    """The first day of the month ``count`` months after ``month``'s."""
+    index = month.year * 12 + month.month - 1 + count
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months(first: date, count: int) -> list[date]:
+    return [_add_months(first, n) for n in range(count)]
+
+
+def _local_minor(usd: int, code: str) -> int:
+    """``usd`` whole dollars in ``code``'s minor units, at the rough rate above."""
+    per_usd = _PER_USD[code][0] if code != REPORTING_CURRENCY else Decimal(1)
+    whole = int(usd * per_usd)
+    return whole * 10 ** Currency.get(code).minor_units
+
+
+def _exchange_rates(rng: random.Random, stamps: dict[str, Any]) -> list[dict[str, Any]]:
+    """A rate per quarter from January 2025 to January 2027 for every currency used."""
+    rows: list[dict[str, Any]] = []
+    quarters = _months(date(2025, 1, 1), 25)[::3]
+    for code, (per_usd, to_usd) in _PER_USD.items():
+        for valid_from in quarters:
+            drifted = per_usd * (10_000 + rng.randint(-300, 300)) / 10_000
+            if to_usd:  # one unit of code in USD
+                base, quote, rate = (
+                    code,
+                    REPORTING_CURRENCY,
+                    (1 / drifted).quantize(Decimal("1e-6")),
+                )
+            else:
+                base, quote, rate = REPORTING_CURRENCY, code, drifted.quantize(Decimal("1e-4"))
+            rows.append(
+                {
+                    "id": len(rows) + 1,
+                    "base": base,
+                    "quote": quote,
+                    "rate": rate,
+                    "valid_from": valid_from,
+                    "source": "Benchmark rates",
+                    **stamps,
+                }
+            )
+    return rows
+
+
+def _revenue_months(
+    rng: random.Random, accounts: list[dict[str, Any]], timestamps: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Target, forecast and (for months before TODAY's) actual of every account and month."""
+    months = _months(REVENUE_FIRST_MONTH, REVENUE_MONTHS)
+    this_month = TODAY.replace(day=1)
+    rows: list[dict[str, Any]] = []
+    for account in accounts:
+        code = account["currency"]
+        monthly_usd = int(min(rng.paretovariate(1.2), 100.0) * 20_000)
+        for month in months:
+            target = _local_minor(monthly_usd * rng.randint(80, 120) // 100, code)
+            forecast = target * rng.randint(85, 115) // 100
+            actual = forecast * rng.randint(80, 120) // 100 if month < this_month else None
+            rows.append(
+                {
+                    "id": len(rows) + 1,
+                    "account_id": account["id"],
+                    "business_unit": "",
+                    "month": month,
+                    "currency": code,
+                    "target_minor": target,
+                    "forecast_minor": forecast,
+                    "actual_minor": actual,
+                    **timestamps,
+                }
+            )
+    return rows
+
+
+def _opportunities(
+    rng: random.Random, accounts: list[dict[str, Any]], stamps: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """OPPORTUNITIES across the accounts (long-tailed) in every stage, with stage histories."""
+    weights = [min(rng.paretovariate(1.2), 30.0) for _ in accounts]
+    owners = rng.choices(accounts, weights=weights, k=OPPORTUNITIES)
+    opportunities: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
+    for number, account in enumerate(owners, start=1):
+        stage = rng.choices(_STAGES, weights=_STAGE_WEIGHTS)[0]
+        if stage in ("won", "lost"):  # closed in the last 18 months
+            close = TODAY - timedelta(days=rng.randrange(540))
+        else:  # mostly ahead, some already late
+            close = TODAY + timedelta(days=rng.randrange(-60, 420))
+        # the stages it went through: the open ones up to where it is (or fell out), in order
+        reached = _STAGES.index(stage) if stage != "lost" else rng.randrange(4)
+        path = [
+            s for i, s in enumerate(_STAGES[:4]) if i <= reached and (i == 0 or rng.random() > 0.15)
+        ]
+        if stage in ("won", "lost"):
+            path.append(stage)
+        day = close - timedelta(days=rng.randrange(60, 300))
+        for entered in path:
+            if entered in ("won", "lost"):
+                day = close
+            history.append(
+                {
+                    "id": len(history) + 1,
+                    "opportunity_id": number,
+                    "stage": entered,
+                    "entered_on": min(day, TODAY),
+                }
+            )
+            day += timedelta(days=rng.randrange(5, 60))
+        opportunities.append(
+            {
+                "id": number,
+                "account_id": account["id"],
+                "name": f"{rng.choice(_OPPORTUNITY_NAMES)} {close.year} #{number}",
+                "kind": rng.choice(_OPPORTUNITY_KINDS),
+                "stage": stage,
+                "currency": account["currency"],
+                "amount_minor": _local_minor(
+                    int(rng.paretovariate(1.1) * 15_000), account["currency"]
+                ),
+                "probability": None if rng.random() < 0.8 else Decimal(rng.randrange(5, 96, 5)),
+                "expected_close": close,
+                "owner_id": rng.randint(1, TEAM),
+                "service_line": rng.choice(_SERVICE_LINES),
+                "next_step": rng.choice(("", "Send proposal", "Workshop with CMO", "Pitch")),
+                "estimate_id": None,
+                "notes": "",
+                **stamps,
+            }
+        )
+    return opportunities, history
+
+
+def _jbps(
+    rng: random.Random, groups: list[dict[str, Any]], stamps: dict[str, Any]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """A 2026 JBP per global group, its four QBPs and a few calendar activities."""
+    jbps: list[dict[str, Any]] = []
+    periods: list[dict[str, Any]] = []
+    activities: list[dict[str, Any]] = []
+    timestamps = {"created_at": stamps["created_at"], "updated_at": stamps["updated_at"]}
+    for group in groups:
+        jbp_id = len(jbps) + 1
+        status = rng.choice(("draft", "in_negotiation", "active", "active", "active"))
+        signed = status == "active"
+        jbps.append(
+            {
+                "id": jbp_id,
+                "account_id": group["id"],
+                "year": 2026,
+                "title": f"{group['name']} – JBP 2026",
+                "status": status,
+                "phase": "execute" if signed else "discover_align",
+                "vision": "Grow share of the brand's marketing together.",
+                "currency": group["currency"],
+                "review_cadence": rng.choice(("quarterly", "quarterly", "half_yearly")),
+                "client_signatory": "Client CMO" if signed else "",
+                "client_signed_on": date(2026, 1, 20) if signed else None,
+                "agency_signatory": "Agency MD" if signed else "",
+                "agency_signed_on": date(2026, 1, 15) if signed else None,
+                "internal_notes": "",
+                **stamps,
+            }
+        )
+        for quarter in range(1, 5):
+            periods.append(
+                {
+                    "id": len(periods) + 1,
+                    "jbp_id": jbp_id,
+                    "period": f"2026-Q{quarter}",
+                    "focus": "",
+                    "commentary": "",
+                    **timestamps,
+                }
+            )
+        for position in range(JBP_ACTIVITIES):
+            starts = date(2026, 1, 1) + timedelta(days=rng.randrange(455))
+            activities.append(
+                {
+                    "id": len(activities) + 1,
+                    "jbp_id": jbp_id,
+                    "name": f"{rng.choice(_OPPORTUNITY_NAMES)} {position + 1}",
+                    "kind": rng.choice(_ACTIVITY_KINDS),
+                    "starts_on": starts,
+                    "ends_on": None
+                    if rng.random() < 0.4
+                    else starts + timedelta(days=rng.randrange(90)),
+                    "owner": "",
+                    "status": "done" if starts < TODAY - timedelta(days=60) else "planned",
+                    "position": position,
+                }
+            )
+    return jbps, periods, activities
+
+
 def generate_large_workspace(path: Path) -> LargeWorkspace:
     """Create ``path`` and fill it with bulk Core inserts in one transaction."""
     started = time.perf_counter()
@@ -422,17 +681,44 @@ def generate_large_workspace(path: Path) -> LargeWorkspace:
         for i in range(1, NOTES + 1)
     ]
 
+    # the planning data: revenue months, rates, opportunities, JBPs (a seed of its own)
+    plan_rng = random.Random(PLANNING_SEED)
+    timestamps = {"created_at": now, "updated_at": now}
+    opportunities, stage_history = _opportunities(plan_rng, accounts, stamps)
+    jbps, jbp_periods, jbp_activities = _jbps(
+        plan_rng, [a for a in accounts if a["kind"] == "global"], stamps
+    )
+    planning: list[tuple[Any, list[dict[str, Any]]]] = [
+        (ExchangeRate, _exchange_rates(plan_rng, stamps)),
+        (RevenueMonth, _revenue_months(plan_rng, accounts, timestamps)),
+        (Opportunity, opportunities),
+        (OpportunityStage, stage_history),
+        (JointBusinessPlan, jbps),
+        (JbpPeriod, jbp_periods),
+        (JbpActivity, jbp_activities),
+    ]
+
     workspace = Workspace.create(path)
     try:
         with workspace.engine.begin() as connection:
             connection.execute(
                 insert(AgencyProfile.__table__),
-                [{"id": 1, "name": "Benchmark Agency", "created_at": now, "updated_at": now}],
+                [
+                    {
+                        "id": 1,
+                        "name": "Benchmark Agency",
+                        "default_currency": REPORTING_CURRENCY,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                ],
             )
             connection.execute(insert(TeamMember.__table__), team)
             connection.execute(insert(Account.__table__), accounts)
             connection.execute(insert(Contact.__table__), contacts)
             connection.execute(insert(Note.__table__), notes)
+            for model, rows in planning:
+                connection.execute(insert(model.__table__), rows)
     finally:
         workspace.close()
 
@@ -453,6 +739,7 @@ def generate_large_workspace(path: Path) -> LargeWorkspace:
             "contacts": len(contacts),
             "notes": len(notes),
             "team_members": len(team),
+            **{model.__tablename__: len(rows) for model, rows in planning},
         },
     )
 
@@ -943,6 +1230,178 @@ def _contacts_baseline(env: Env, extra: dict[str, Any]) -> Side:
     return Side(show_rows, away, close=close)
 
 
+# 6. the revenue roll-up of the whole portfolio
+
+_REVENUE_ROWS = (
+    "SELECT month, currency, target_minor, forecast_minor, actual_minor FROM revenue_month "
+    "WHERE account_id IN (SELECT id FROM account WHERE deleted_at IS NULL) "
+    "AND month >= ? AND month <= ?"
+)
+
+
+def _month_bounds(first: date, count: int) -> tuple[str, str]:
+    months = _months(first, count)
+    return months[0].isoformat(), months[-1].isoformat()
+
+
+def _roll_up_target(env: Env, extra: dict[str, Any]) -> Side:
+    from keyplan.services.workspace import WorkspaceServices
+
+    services = WorkspaceServices.open(env.workspace.path)
+    extra.update(first_month=FORECAST_FIRST_MONTH.isoformat(), months=12)
+    extra["reporting_currency"] = REPORTING_CURRENCY
+
+    def roll_up() -> None:
+        result = services.forecast.roll_up(FORECAST_FIRST_MONTH, 12)
+        assert result.complete and len(result.months) == 12, result.missing
+        extra["rates_used"] = len(result.rates_used)
+
+    return Side(roll_up, close=services.close)
+
+
+def _minor_units() -> dict[str, int]:
+    return {code: Currency.get(code).minor_units for code in (*_PER_USD, REPORTING_CURRENCY)}
+
+
+def _roll_up_baseline(env: Env, extra: dict[str, Any]) -> Side:
+    """The same rows fetched raw and added per month and currency as Decimals: the reading
+    and the adding, without records, rate look-ups or conversion."""
+    connection = sqlite3.connect(env.workspace.path)
+    bounds = _month_bounds(FORECAST_FIRST_MONTH, 12)
+    units = _minor_units()
+
+    def raw_sums() -> None:
+        sums: dict[tuple[str, str], list[Decimal]] = {}
+        rows = connection.execute(_REVENUE_ROWS, bounds).fetchall()
+        for month, code, *figures in rows:
+            totals = sums.setdefault((month, code), [Decimal(0), Decimal(0), Decimal(0)])
+            for i, minor in enumerate(figures):
+                if minor is not None:
+                    totals[i] += Decimal(minor).scaleb(-units[code])
+        extra["revenue_rows"] = len(rows)
+
+    return Side(raw_sums, close=connection.close)
+
+
+# 7. the portfolio overview (the Portfolio page's data)
+
+
+def _overview_target(env: Env, extra: dict[str, Any]) -> Side:
+    from keyplan.services.workspace import WorkspaceServices
+
+    services = WorkspaceServices.open(env.workspace.path)
+    extra["today"] = TODAY.isoformat()
+
+    def overview() -> None:
+        result = services.portfolio.overview(TODAY)
+        assert not result.missing, result.missing
+        extra["look_ahead_items"] = len(result.look_ahead)
+        extra["open_opportunities"] = result.kpis.open_pipeline.count
+
+    return Side(overview, close=services.close)
+
+
+_OVERVIEW_QUERIES = (
+    "SELECT * FROM account WHERE deleted_at IS NULL ORDER BY lower(name)",
+    "SELECT * FROM team_member WHERE deleted_at IS NULL",
+    "SELECT * FROM exchange_rate WHERE deleted_at IS NULL",
+    "SELECT o.* FROM opportunity o JOIN account a ON a.id = o.account_id "
+    "WHERE o.deleted_at IS NULL AND a.deleted_at IS NULL",
+    "SELECT s.* FROM opportunity_stage s JOIN opportunity o ON o.id = s.opportunity_id "
+    "WHERE o.deleted_at IS NULL ORDER BY s.entered_on, s.id",
+    "SELECT t.*, j.account_id FROM jbp_activity t JOIN jbp j ON j.id = t.jbp_id "
+    "WHERE j.deleted_at IS NULL AND j.status <> 'closed'",
+    "SELECT p.period, j.* FROM jbp_period p JOIN jbp j ON j.id = p.jbp_id "
+    "WHERE j.deleted_at IS NULL AND j.status <> 'closed'",
+)
+
+
+def _overview_baseline(env: Env, extra: dict[str, Any]) -> Side:
+    """Raw fetches of the rows the overview reads: accounts, team, rates, opportunities and
+    their stage histories, JBP activities and periods, and the revenue months of the fiscal
+    year and of the chart's twelve months around today. No records, no sums."""
+    connection = sqlite3.connect(env.workspace.path)
+    this_month = TODAY.replace(day=1)
+    windows = (
+        _month_bounds(date(TODAY.year, 1, 1), 12),  # the tiles: the fiscal year
+        _month_bounds(_add_months(this_month, -6), 12),  # the chart: six back, six ahead
+    )
+
+    def raw_rows() -> None:
+        fetched = 0
+        for query in _OVERVIEW_QUERIES:
+            fetched += len(connection.execute(query).fetchall())
+        for bounds in windows:
+            fetched += len(connection.execute(_REVENUE_ROWS, bounds).fetchall())
+        extra["baseline_rows_fetched"] = fetched
+
+    return Side(raw_rows, close=connection.close)
+
+
+# 8. the Pipeline page: every opportunity as a card on the board
+
+
+def _pipeline_target(env: Env, extra: dict[str, Any]) -> Side:
+    from keyplan.services.workspace import WorkspaceServices
+    from keyplan.ui.operations import WorkspaceSession
+    from keyplan.ui.views.pipeline_view import PipelineView
+
+    app = env.app
+    services = WorkspaceServices.open(env.workspace.path)
+    session = WorkspaceSession(services)
+    cards = env.workspace.counts["opportunity"]
+    extra["cards"] = cards
+
+    def on_board(view: Any) -> int:
+        return sum(column.cards.count() for column in view.columns.values())
+
+    def build_page(made: list[Any]) -> None:
+        view = PipelineView(session)
+        made.append(view)
+        view.resize(1280, 800)
+        view.show()
+        wait_until(app, lambda: on_board(view) == cards)
+        app.processEvents()
+
+    def close() -> None:
+        session.deleteLater()
+        flush_deletes(app)
+        services.close()
+
+    return Side(build_page, _holder, _window_disposer(app), close)
+
+
+def _pipeline_baseline(env: Env, extra: dict[str, Any]) -> Side:
+    """A bare QListWidget in a 1280×800 window, one text item per opportunity (name, account,
+    amount, expected close) from a raw sqlite3 fetch: no columns per stage, no totals, no
+    table tab, no filters."""
+    from PySide6.QtWidgets import QListWidget, QMainWindow
+
+    app = env.app
+    connection = sqlite3.connect(env.workspace.path)
+    units = _minor_units()
+    query = (
+        "SELECT o.name, a.name, o.currency, o.amount_minor, o.expected_close "
+        "FROM opportunity o JOIN account a ON a.id = o.account_id "
+        "WHERE o.deleted_at IS NULL AND a.deleted_at IS NULL "
+        "ORDER BY o.expected_close, lower(o.name)"
+    )
+
+    def bare(made: list[Any]) -> None:
+        window = QMainWindow()
+        made.append(window)
+        cards = QListWidget()
+        window.setCentralWidget(cards)
+        window.resize(1280, 800)
+        for name, account, code, minor, close in connection.execute(query).fetchall():
+            amount = Decimal(minor).scaleb(-units[code])
+            cards.addItem(f"{name}\n{account}\n{code} {amount:,}\n{close or ''}")
+        window.show()
+        app.processEvents()
+
+    return Side(bare, _holder, _window_disposer(app), connection.close)
+
+
 SCENARIOS: dict[str, Spec] = {
     "open_workspace": Spec(20, _open_target, _open_baseline),
     "accounts_all": Spec(15, _accounts_target, _accounts_baseline),
@@ -950,6 +1409,9 @@ SCENARIOS: dict[str, Spec] = {
     "filter_account_tree": Spec(5, _filter_target, _filter_baseline),
     "contacts_tab_largest_account": Spec(10, _contacts_target, _contacts_baseline),
     "open_largest_account_page": Spec(10, _page_target, _contacts_baseline),
+    "forecast_roll_up": Spec(5, _roll_up_target, _roll_up_baseline),
+    "portfolio_overview": Spec(3, _overview_target, _overview_baseline),
+    "pipeline_board": Spec(3, _pipeline_target, _pipeline_baseline),
 }
 
 

@@ -43,3 +43,22 @@ def test_open_largest_account_page(compare: Any) -> None:
     """Extra: a click on that account in the tree (MainWindow.show_account: header,
     overview, contacts and notes all reload), vs. the same baseline as the contacts tab."""
     compare.run("open_largest_account_page")
+
+
+def test_forecast_roll_up(compare: Any) -> None:
+    """services.forecast.roll_up of the fiscal year 2026, whole portfolio, in USD (rate look-up
+    and exact conversion per account-month), vs. the same revenue rows fetched raw and added
+    per month and currency as Decimals."""
+    compare.run("forecast_roll_up")
+
+
+def test_portfolio_overview(compare: Any) -> None:
+    """services.portfolio.overview(today): two roll-ups, accounts, pipeline, JBP calendar and
+    reviews, tiles; vs. raw fetches of the same rows without records."""
+    compare.run("portfolio_overview")
+
+
+def test_pipeline_board(compare: Any) -> None:
+    """The Pipeline page built and shown until its board holds every opportunity's card, vs.
+    a bare QListWidget of the same card texts in a window of the same size."""
+    compare.run("pipeline_board")

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from keyplan.cli import main
-from keyplan.services.demo import create_demo_workspace
 from keyplan.services.workspace import WorkspaceServices
 
-TODAY = date(2026, 3, 16)
-PREFIX = "keyplan-cli: error: "
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli_jbp") / "demo.keyplan"
-    with create_demo_workspace(path, today=TODAY):
-        pass
-    return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from .conftest import PREFIX, run
 
 
 def test_the_business_review_of_a_quarter_as_json(
@@ -102,35 +84,33 @@ def test_errors_are_one_line(demo_path: Path, capsys: pytest.CaptureFixture[str]
     assert code == 2  # --year is required
 
 
+def export_jbp(
+    capsys: pytest.CaptureFixture[str], demo_path: Path, target: Path, *extra: str
+) -> tuple[int, str, str]:
+    """export-jbp of the demo's Sen Việt plan for 2026 to ``target``."""
+    return run(
+        capsys, "export-jbp", str(demo_path), "Sen Việt E-commerce", "--year", "2026",
+        "-o", str(target), *extra,
+    )  # fmt: skip
+
+
 def test_export_a_workbook_and_a_pdf(
     demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     workbook = tmp_path / "plan.xlsx"
-    code, out, err = run(
-        capsys, "export-jbp", str(demo_path), "Sen Việt E-commerce", "--year", "2026",
-        "-o", str(workbook),
-    )  # fmt: skip
+    code, out, err = export_jbp(capsys, demo_path, workbook)
     assert (code, err, out.strip()) == (0, "", str(workbook))
     assert load_workbook(workbook).sheetnames[:3] == ["Summary", "Targets", "Scorecard"]
     pdf = tmp_path / "plan.PDF"
-    code, out, err = run(
-        capsys, "export-jbp", str(demo_path), "Sen Việt E-commerce", "--year", "2026",
-        "-o", str(pdf),
-    )  # fmt: skip
+    code, out, err = export_jbp(capsys, demo_path, pdf)
     assert (code, err) == (0, "")
     reader = PdfReader(io.BytesIO(pdf.read_bytes()))
     assert "Kế hoạch kinh doanh chung" in reader.pages[0].extract_text()
     # never replaced without --force; --force replaces
     before = pdf.read_bytes()
-    code, _, err = run(
-        capsys, "export-jbp", str(demo_path), "Sen Việt E-commerce", "--year", "2026",
-        "-o", str(pdf),
-    )  # fmt: skip
+    code, _, err = export_jbp(capsys, demo_path, pdf)
     assert code == 1 and "already exists" in err and pdf.read_bytes() == before
-    code, _, _ = run(
-        capsys, "export-jbp", str(demo_path), "Sen Việt E-commerce", "--year", "2026",
-        "-o", str(pdf), "--force",
-    )  # fmt: skip
+    code, _, _ = export_jbp(capsys, demo_path, pdf, "--force")
     assert code == 0
 
 
@@ -138,10 +118,7 @@ def test_export_refuses_another_suffix(
     demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "plan.docx"
-    code, out, err = run(
-        capsys, "export-jbp", str(demo_path), "Sen Việt E-commerce", "--year", "2026",
-        "-o", str(target),
-    )  # fmt: skip
+    code, out, err = export_jbp(capsys, demo_path, target)
     assert code == 1 and out == "" and not target.exists()
     assert err == (
         f"{PREFIX}plan.docx: write the JBP to a file ending in .xlsx (the workbook) "

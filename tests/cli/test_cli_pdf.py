@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import io
-from datetime import date
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
-from keyplan.cli import main
 from keyplan.domain.numbers import format_decimal
-from keyplan.services.demo import create_demo_workspace
 from keyplan.services.workspace import WorkspaceServices
 
-TODAY = date(2026, 3, 16)
-PREFIX = "keyplan-cli: error: "
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("cli_pdf") / "demo.keyplan"
-    with create_demo_workspace(path, today=TODAY):
-        pass
-    return path
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def text_of(path: Path) -> str:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+from .conftest import PREFIX, run, text_of
 
 
 def test_a_pdf_file_name_writes_the_client_quote(

@@ -2,18 +2,52 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QDialog, QWidget
 
+from keyplan.services.demo import create_demo_workspace
 from keyplan.services.records import AccountDraft, ContactDraft, NoteDraft
 from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui.app import create_application
 from keyplan.ui.main_window import MainWindow
 from keyplan.ui.settings import Settings
+
+DialogT = TypeVar("DialogT", bound=QDialog)
+
+
+def when_dialog_shows(
+    parent: QWidget, kind: type[DialogT], act: Callable[[DialogT], None]
+) -> list[BaseException]:
+    """Run ``act`` on the ``kind`` dialog under ``parent`` once ``exec()`` shows it (call this
+    just before the click that opens it). The list returned collects what went wrong: an assert
+    in ``act`` must fail the test, not abort Qt. A dialog ``act`` left open is rejected, so a
+    failing test never hangs in ``exec()``."""
+    problems: list[BaseException] = []
+
+    def when_shown(tries: int = 0) -> None:
+        shown = [d for d in parent.findChildren(kind) if d.isVisible()]
+        if not shown:
+            if tries < 300:  # exec() has not shown it yet
+                QTimer.singleShot(10, lambda: when_shown(tries + 1))
+            else:
+                problems.append(AssertionError("the dialog never showed"))
+            return
+        dialog = shown[0]
+        try:
+            act(dialog)
+        except BaseException as exc:
+            problems.append(exc)
+        if dialog.isVisible():
+            dialog.reject()
+
+    QTimer.singleShot(0, when_shown)
+    return problems
 
 
 @pytest.fixture(scope="session")
@@ -37,6 +71,14 @@ def window(qtbot, qapp, settings: Settings, tmp_path: Path) -> Iterator[MainWind
     qtbot.waitExposed(win)
     yield win
     win.close()
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo workspace for the module; each test opens its own copy."""
+    path = tmp_path_factory.mktemp("demo") / "Demo.keyplan"
+    create_demo_workspace(path).close()
+    return path
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -29,6 +29,8 @@ from keyplan.ui.formatting import money_text, percent_text
 from keyplan.ui.models.record_table_model import SORT_ROLE
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.estimates_view import ALERT_BRUSH, EstimateRow, EstimatesView
+
+from .conftest import when_dialog_shows
 
 D = Decimal
 
@@ -436,23 +438,7 @@ def test_open_with_the_button_enter_and_a_double_click(
 def _through_dialog(
     qtbot: QtBot, view: EstimatesView, fill: Callable[[NewEstimateDialog], None]
 ) -> None:
-    problems: list[BaseException] = []
-
-    def when_shown(tries: int = 0) -> None:
-        shown = [d for d in view.findChildren(NewEstimateDialog) if d.isVisible()]
-        if not shown:
-            if tries < 300:  # exec() has not shown it yet
-                QTimer.singleShot(10, lambda: when_shown(tries + 1))
-            else:
-                problems.append(AssertionError("the dialog never showed"))
-            return
-        try:
-            fill(shown[0])
-        except BaseException as exc:  # an assert here must fail the test, not abort Qt
-            problems.append(exc)
-            shown[0].reject()
-
-    QTimer.singleShot(0, when_shown)
+    problems = when_dialog_shows(view, NewEstimateDialog, fill)
     _click(qtbot, view, "new_estimate")
     assert not problems, problems
 

@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox, QLineEdit, QPushButton
 
 from keyplan.ui.main_window import MainWindow
 from keyplan.ui.views.exchange_rates_view import ExchangeRateDialog, ExchangeRatesView
 from keyplan.ui.views.forecast_panel import ERROR_BRUSH, ForecastPanel
+
+from .conftest import when_dialog_shows
 
 D = Decimal
 YEAR = date.today().year
@@ -193,31 +195,18 @@ def rates_page(opened: MainWindow, qtbot) -> ExchangeRatesView:  # type: ignore[
 
 def _add_through_dialog(qtbot, page: ExchangeRatesView, rate: str) -> list[str]:  # type: ignore[no-untyped-def]
     errors: list[str] = []
-    problems: list[BaseException] = []
 
-    def when_shown(tries: int = 0) -> None:
-        shown = [d for d in page.findChildren(ExchangeRateDialog) if d.isVisible()]
-        if not shown:
-            if tries < 300:
-                QTimer.singleShot(10, lambda: when_shown(tries + 1))
-            return
-        dialog = shown[0]
-        try:
-            dialog.form.fields["base"].write("USD")
-            dialog.form.fields["quote"].write("JPY")
-            field = dialog.form.fields["rate"].widget
-            assert isinstance(field, QLineEdit)
-            qtbot.keyClicks(field, rate)
-            dialog.form.fields["source"].write("MUFG month-end")
-            dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
-            errors.append(dialog.form.error_text("rate"))
-            if dialog.isVisible():
-                dialog.reject()
-        except BaseException as exc:
-            problems.append(exc)
-            dialog.reject()
+    def fill(dialog: ExchangeRateDialog) -> None:
+        dialog.form.fields["base"].write("USD")
+        dialog.form.fields["quote"].write("JPY")
+        field = dialog.form.fields["rate"].widget
+        assert isinstance(field, QLineEdit)
+        qtbot.keyClicks(field, rate)
+        dialog.form.fields["source"].write("MUFG month-end")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        errors.append(dialog.form.error_text("rate"))
 
-    QTimer.singleShot(0, when_shown)
+    problems = when_dialog_shows(page, ExchangeRateDialog, fill)
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     assert not problems, problems
     return errors
@@ -279,13 +268,7 @@ def test_a_refused_rate_keeps_the_dialog_open_with_what_was_typed(
     services.exchange_rates.create("USD", "JPY", D("150"), date.today())
     seen: list[tuple[bool, str, str]] = []
 
-    def when_shown(tries: int = 0) -> None:
-        shown = [d for d in rates_page.findChildren(ExchangeRateDialog) if d.isVisible()]
-        if not shown:
-            if tries < 300:
-                QTimer.singleShot(10, lambda: when_shown(tries + 1))
-            return
-        dialog = shown[0]
+    def refused(dialog: ExchangeRateDialog) -> None:
         dialog.form.fields["base"].write("USD")
         dialog.form.fields["quote"].write("JPY")
         dialog.form.fields["rate"].write("151.25")
@@ -293,10 +276,10 @@ def test_a_refused_rate_keeps_the_dialog_open_with_what_was_typed(
         seen.append(
             (dialog.isVisible(), dialog.refusal.text(), str(dialog.form.fields["rate"].read()))
         )
-        dialog.reject()
 
-    QTimer.singleShot(0, when_shown)
+    problems = when_dialog_shows(rates_page, ExchangeRateDialog, refused)
     assert rates_page.add_rate() is None
+    assert not problems, problems
     [(still_open, refusal, typed)] = seen
     assert still_open and "already" in refusal and typed == "151.25"
     assert [r.rate for r in services.exchange_rates.rates()] == [D("150")]  # nothing changed

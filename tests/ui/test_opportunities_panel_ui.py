@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +19,8 @@ from keyplan.services.records import AccountDraft
 from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui.main_window import MainWindow
 from keyplan.ui.views.opportunities_panel import CreateEstimateDialog, OpportunitiesPanel
+
+from .conftest import when_dialog_shows
 
 D = Decimal
 START = date(2026, 1, 5)
@@ -260,23 +262,7 @@ def test_new_and_delete_with_undo(panel: OpportunitiesPanel, qtbot: QtBot) -> No
 def _through_dialog(
     qtbot: QtBot, panel: OpportunitiesPanel, fill: Callable[[CreateEstimateDialog], None]
 ) -> None:
-    problems: list[BaseException] = []
-
-    def when_shown(tries: int = 0) -> None:
-        shown = [d for d in panel.findChildren(CreateEstimateDialog) if d.isVisible()]
-        if not shown:
-            if tries < 300:  # exec() has not shown it yet
-                QTimer.singleShot(10, lambda: when_shown(tries + 1))
-            else:
-                problems.append(AssertionError("the dialog never showed"))
-            return
-        try:
-            fill(shown[0])
-        except BaseException as exc:  # an assert here must fail the test, not abort Qt
-            problems.append(exc)
-            shown[0].reject()
-
-    QTimer.singleShot(0, when_shown)
+    problems = when_dialog_shows(panel, CreateEstimateDialog, fill)
     qtbot.mouseClick(panel.create_estimate_button, Qt.MouseButton.LeftButton)
     assert not problems, problems
 

@@ -321,11 +321,11 @@ def test_export_from_the_dialog_starts_in_the_export_folder_and_adds_xlsx(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     from keyplan.ui import sending
-    from keyplan.ui.views import pipeline_view
 
     folder = tmp_path / "exports"
     folder.mkdir()
-    monkeypatch.setattr(pipeline_view, "export_folder", lambda: folder)
+    remembered = sending.export_folder
+    monkeypatch.setattr(sending, "export_folder", lambda: folder)
     asked: list[str] = []
 
     def save_as(_parent: object, _title: str, suggested: str, _filter: str) -> tuple[str, str]:
@@ -333,9 +333,9 @@ def test_export_from_the_dialog_starts_in_the_export_folder_and_adds_xlsx(
         return str(tmp_path / "chosen" / "for the QBR"), ""  # typed without ".xlsx"
 
     (tmp_path / "chosen").mkdir()
-    monkeypatch.setattr(pipeline_view.QFileDialog, "getSaveFileName", save_as)
+    monkeypatch.setattr(sending.QFileDialog, "getSaveFileName", save_as)
     path = pipeline.view.export_excel()
     assert asked == [str(folder / f"Pipeline {TODAY.isoformat()}.xlsx")]
     assert path == tmp_path / "chosen" / "for the QBR.xlsx" and path.is_file()
     assert load_workbook(path)["Opportunities"]["B5"].value
-    assert sending.export_folder() == tmp_path / "chosen"  # remembered for the next export
+    assert remembered() == tmp_path / "chosen"  # remembered for the next export

@@ -19,21 +19,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from keyplan.services.contact_reports import ReportDraft
-from keyplan.services.demo import create_demo_workspace
 from keyplan.services.opportunities import OpportunityDraft
 from keyplan.services.records import AccountDraft
 from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui.commands import UpdateCommand
 from keyplan.ui.main_window import PAGES, MainWindow
 from keyplan.ui.views.portfolio_view import PortfolioView
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo workspace for the module; each test opens its own copy."""
-    path = tmp_path_factory.mktemp("demo") / "Demo.keyplan"
-    create_demo_workspace(path).close()
-    return path
 
 
 @pytest.fixture

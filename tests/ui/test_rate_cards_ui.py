@@ -7,12 +7,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QDialogButtonBox, QLineEdit, QPushButton
 
 from keyplan.services.estimate_records import LineDraft
 from keyplan.ui.main_window import MainWindow
 from keyplan.ui.views.rate_cards_view import NewRateCardDialog, RateCardsView
+
+from .conftest import when_dialog_shows
 
 
 @pytest.fixture
@@ -66,24 +68,7 @@ def _create_card_through_dialog(
     view: RateCardsView,
     fill: Callable[[NewRateCardDialog], None],
 ) -> None:
-    problems: list[BaseException] = []
-
-    def when_shown(tries: int = 0) -> None:
-        shown = [d for d in view.findChildren(NewRateCardDialog) if d.isVisible()]
-        if not shown:
-            if tries < 300:  # exec() has not shown it yet
-                QTimer.singleShot(10, lambda: when_shown(tries + 1))
-            else:
-                problems.append(AssertionError("the dialog never showed"))
-            return
-        dialog = shown[0]
-        try:
-            fill(dialog)
-        except BaseException as exc:  # an assert here must fail the test, not abort Qt
-            problems.append(exc)
-            dialog.reject()
-
-    QTimer.singleShot(0, when_shown)
+    problems = when_dialog_shows(view, NewRateCardDialog, fill)
     _click(qtbot, view, "new_card")
     assert not problems, problems
 

@@ -7,7 +7,7 @@ sheet, row and column; one column cannot hold two fields.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialogButtonBox, QLabel
 
 from keyplan.services import rate_import
@@ -23,6 +23,8 @@ from keyplan.services.estimate_records import RateCardRecord
 from keyplan.ui.dialogs.rate_import_dialog import RateImportDialog
 from keyplan.ui.main_window import MainWindow
 from keyplan.ui.views.rate_cards_view import RateCardsView
+
+from .conftest import when_dialog_shows
 
 JAN = date(2026, 1, 1)
 UNKNOWN_HEADERS = ["Position", "Charge", "Internal", "Start"]
@@ -88,33 +90,6 @@ def cells(model: Any) -> list[list[str]]:
     ]
 
 
-def when_dialog_shows(
-    view: RateCardsView, act: Callable[[RateImportDialog], None]
-) -> list[BaseException]:
-    """Run ``act`` on the import dialog once ``exec()`` shows it; the list returned collects
-    what went wrong in ``act`` (an assert there must fail the test, not abort Qt)."""
-    problems: list[BaseException] = []
-
-    def when_shown(tries: int = 0) -> None:
-        shown = [d for d in view.findChildren(RateImportDialog) if d.isVisible()]
-        if not shown:
-            if tries < 300:  # exec() has not shown it yet
-                QTimer.singleShot(10, lambda: when_shown(tries + 1))
-            else:
-                problems.append(AssertionError("the dialog never showed"))
-            return
-        dialog = shown[0]
-        try:
-            act(dialog)
-        except BaseException as exc:
-            problems.append(exc)
-        if dialog.isVisible():
-            dialog.reject()
-
-    QTimer.singleShot(0, when_shown)
-    return problems
-
-
 def test_unknown_headers_show_problems_until_the_columns_are_chosen(
     view: RateCardsView,
     card: RateCardRecord,
@@ -170,7 +145,7 @@ def test_unknown_headers_show_problems_until_the_columns_are_chosen(
         assert dialog.import_button.isEnabled()
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
 
-    problems = when_dialog_shows(view, choose_and_import)
+    problems = when_dialog_shows(view, RateImportDialog, choose_and_import)
     assert view.import_rates_file(path) == 3
     assert not problems, problems
     assert len(seen["rates before import"]) == 1  # the preview wrote nothing
@@ -200,7 +175,7 @@ def test_cancel_imports_nothing(
         assert dialog.import_button.isEnabled()
         dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click()
 
-    problems = when_dialog_shows(view, cancel)
+    problems = when_dialog_shows(view, RateImportDialog, cancel)
     assert view.import_rates_file(path) is None
     assert not problems, problems
     assert [r.role for r in view.session.services.rate_cards.rates(card.id)] == ["Designer"]

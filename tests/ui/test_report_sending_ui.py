@@ -12,18 +12,10 @@ import pytest
 from pypdf import PdfReader
 
 from keyplan.domain.periods import PeriodKind
-from keyplan.services.demo import create_demo_workspace
 from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui import sending
 from keyplan.ui.dialogs.status_report_dialog import StatusReportDialog, recent_periods
 from keyplan.ui.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sending") / "Demo.keyplan"
-    create_demo_workspace(path).close()
-    return path
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import select
@@ -19,6 +20,33 @@ from keyplan.store.workspace import Workspace
 
 ModelT = TypeVar("ModelT", bound=Base)
 Cleaner = Callable[[Any], Any]
+
+
+def live_account(session: Session, account_id: int) -> Account:
+    """The account ``account_id``; ``ValidationError`` when it does not exist or is in the
+    bin (nothing new is filed under a deleted account)."""
+    account = session.get(Account, account_id)
+    if account is None or account.deleted_at is not None:
+        raise ValidationError("account_id", "The account does not exist.")
+    return account
+
+
+def clean_day(value: Any, field: str) -> date | None:
+    """An optional day: None, or a date from 1990 to 2200 (``ValidationError`` on ``field``
+    for anything else), the one rule every dated field of a plan, JBP or deal follows."""
+    if value is None:
+        return None
+    if not isinstance(value, date) or not 1990 <= value.year <= 2200:
+        raise ValidationError(field, "Enter a date from 1990 to 2200.")
+    return value
+
+
+def clean_required_day(value: Any, field: str) -> date:
+    """A day that must be given: :func:`clean_day`, and None is refused."""
+    day = clean_day(value, field)
+    if day is None:
+        raise ValidationError(field, "Enter the date.")
+    return day
 
 
 class EntityService(Generic[ModelT]):

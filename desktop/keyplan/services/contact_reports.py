@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from keyplan.domain import accounts as rules
 from keyplan.domain import contact_reports as cr
 from keyplan.domain.errors import NotFoundError, ValidationError
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import Cleaner, EntityService, live_account
 from keyplan.services.records import Change
 from keyplan.store.models import (
     Account,
@@ -223,13 +223,6 @@ class ContactReportService(EntityService[ContactReport]):
     # -- checks ------------------------------------------------------------------------------
 
     @staticmethod
-    def _live_account(session: Session, account_id: int) -> Account:
-        account = session.get(Account, account_id)
-        if account is None or account.deleted_at is not None:
-            raise ValidationError("account_id", "The account does not exist.")
-        return account
-
-    @staticmethod
     def _check_project(session: Session, account_id: int, project_id: int | None) -> None:
         if project_id is None:
             return
@@ -287,7 +280,7 @@ class ContactReportService(EntityService[ContactReport]):
         cleaned = self._clean(values)
         cr.validate_meeting(cleaned["starts_at"], cleaned["ends_at"])
         with self.workspace.transaction() as session:
-            self._live_account(session, account_id)
+            live_account(session, account_id)
             self._check_project(session, account_id, cleaned["project_id"])
             row = ContactReport(id=report_id, account_id=account_id, **cleaned)
             session.add(row)

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import Cleaner, EntityService, live_account
 from keyplan.services.records import Change, ContactDraft, ContactRecord
-from keyplan.store.models import Account, Contact
+from keyplan.store.models import Contact
 
 
 def _reports_to(value: int | None) -> int | None:
@@ -68,9 +68,7 @@ class ContactService(EntityService[Contact]):
     def create(self, account_id: int, draft: ContactDraft, *, contact_id: int | None = None) -> int:
         cleaned = self._clean(dataclasses.asdict(draft))
         with self.workspace.transaction() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            live_account(session, account_id)
             self._check_manager(session, account_id, contact_id, cleaned.get("reports_to_id"))
             row = Contact(id=contact_id, account_id=account_id, **cleaned)
             session.add(row)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
 from keyplan.exports.email_draft import EmailDraft, Recipient, fill_template, write_eml
+from keyplan.services.base import live_account
 from keyplan.store.models import Account, AgencyProfile, Contact, EmailTemplate, TeamMember
 
 __all__ = [
@@ -150,9 +151,7 @@ class EmailDraftService:
         template = self.template(kind)
         wanted = list(contact_ids)
         with self.workspace.reading() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            account = live_account(session, account_id)
             by_id = {a.contact_id: a for a in self.addresses(account_id)}
             missing = [contact_id for contact_id in wanted if contact_id not in by_id]
             if missing:

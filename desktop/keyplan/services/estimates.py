@@ -25,6 +25,7 @@ from keyplan.domain import accounts as rules
 from keyplan.domain import estimates as calc
 from keyplan.domain.errors import DomainError, FrozenError, NotFoundError, ValidationError
 from keyplan.domain.money import Currency, CurrencyMismatchError
+from keyplan.services.base import live_account
 from keyplan.services.estimate_records import (
     ChangeOrderDocument,
     ChangeOrderSummary,
@@ -589,9 +590,7 @@ class EstimateService:
         issued = _date(issued_on or date.today(), "issued_on", optional=False)
         assert issued is not None
         with self.workspace.transaction() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            account = live_account(session, account_id)
             if project_id is not None:
                 project = session.get(Project, project_id)
                 gone = project is None or project.deleted_at is not None

@@ -17,10 +17,11 @@ The contact report and the status report are PDFs written the same way
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, overload
+from typing import Literal, TypeVar, overload
 
 from keyplan.domain.errors import ValidationError
 from keyplan.domain.forecast import FIGURES, AccountMonth, MonthFigures, year_months
@@ -93,6 +94,7 @@ __all__ = [
 ]
 
 Audience = Literal["client", "internal"]
+_Document = TypeVar("_Document")
 AUDIENCES: tuple[Audience, ...] = ("client", "internal")
 
 
@@ -205,10 +207,7 @@ def export_estimate_xlsx(
     """
     document = build_estimate_document(services, revision_id, audience)
 
-    def write(temp: Path) -> None:
-        write_estimate_workbook(document, temp)
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_file(path, write_estimate_workbook, document, overwrite)
 
 
 def estimate_pdf_file_name(services: WorkspaceServices, revision_id: int) -> str:
@@ -232,16 +231,10 @@ def export_estimate_pdf(
     atomically, and an existing file is kept unless ``overwrite`` (``ExportExistsError``);
     ``ExportError`` says what went wrong with the file or the shipped fonts.
     """
-    try:
-        register_fonts()
-    except FileNotFoundError as exc:  # a damaged installation, not a problem with the file
-        raise ExportError(f"{exc} Reinstall Keyplan to export PDFs.") from None
+    _pdf_fonts_ready()
     document = build_estimate_document(services, revision_id, "client")
 
-    def write(temp: Path) -> None:
-        temp.write_bytes(build_estimate_pdf(document))
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_pdf(path, build_estimate_pdf, document, overwrite)
 
 
 # -- contact report and status report PDFs ----------------------------------------------------
@@ -253,6 +246,37 @@ def _pdf_fonts_ready() -> None:
         register_fonts()
     except FileNotFoundError as exc:  # a damaged installation, not a problem with the file
         raise ExportError(f"{exc} Reinstall Keyplan to export PDFs.") from None
+
+
+def _write_file(
+    path: Path, writer: Callable[[_Document, Path], object], document: _Document, overwrite: bool
+) -> Path:
+    """``writer(document, temp)`` through :func:`atomic_write`: the one way every export
+    reaches the disk (an existing file is kept unless ``overwrite``)."""
+
+    def write(temp: Path) -> None:
+        writer(document, temp)
+
+    return atomic_write(Path(path), write, overwrite=overwrite)
+
+
+def _write_pdf(
+    path: Path, build: Callable[[_Document], bytes], document: _Document, overwrite: bool
+) -> Path:
+    """The PDF ``build(document)`` makes, written like :func:`_write_file` (built inside the
+    write, so a failure leaves no file behind)."""
+    return _write_file(path, lambda doc, temp: temp.write_bytes(build(doc)), document, overwrite)
+
+
+def _client_file_name(client: str, suffix: str, extension: str, *, fallback: str = "export") -> str:
+    """``{client}{suffix}{extension}``, safe on every system; a long client name is cut a
+    tenth at a time so the suffix (a date, a year, the INTERNAL mark) is never lost."""
+    client = " ".join(client.split())
+    while True:
+        name = clean_file_name(f"{client}{suffix}", extension=extension, fallback=fallback)
+        if name.endswith(f"{suffix}{extension}") or not client:
+            return name
+        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
 
 
 def _period(period: Period | str) -> Period:
@@ -293,10 +317,7 @@ def export_contact_report_pdf(
     _pdf_fonts_ready()
     document = contact_report_document(services, report_id, today=today)
 
-    def write(temp: Path) -> None:
-        temp.write_bytes(build_contact_report_pdf(document))
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_pdf(path, build_contact_report_pdf, document, overwrite)
 
 
 def status_report_file_name(
@@ -317,12 +338,7 @@ def status_report_file_name(
     account = services.accounts.get(account_id, deleted_ok=True)
     issued = (today or date.today()).isoformat()
     suffix = f"-status-{issued}" + (" - INTERNAL" if audience == "internal" else "")
-    client = " ".join(account.name.split())
-    while True:
-        name = clean_file_name(f"{client}{suffix}", extension=".pdf", fallback="status")
-        if name.endswith(f"{suffix}.pdf") or not client:
-            return name
-        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+    return _client_file_name(account.name, suffix, ".pdf", fallback="status")
 
 
 def export_status_report_pdf(
@@ -357,10 +373,7 @@ def export_status_report_pdf(
         headline=headline,
     )
 
-    def write(temp: Path) -> None:
-        temp.write_bytes(build_status_report_pdf(document))
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_pdf(path, build_status_report_pdf, document, overwrite)
 
 
 # -- list workbooks: the estimates list and a rate card ----------------------------------------
@@ -554,12 +567,8 @@ def pipeline_file_name(
     day = (today or date.today()).isoformat()
     if account_id is None:
         return clean_file_name(f"Pipeline {day}", extension=".xlsx")
-    client = " ".join(services.accounts.get(account_id, deleted_ok=True).name.split())
-    while True:
-        name = clean_file_name(f"{client} - pipeline {day}", extension=".xlsx")
-        if name.endswith(f"pipeline {day}.xlsx") or not client:
-            return name
-        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+    client = services.accounts.get(account_id, deleted_ok=True).name
+    return _client_file_name(client, f" - pipeline {day}", ".xlsx")
 
 
 def export_pipeline_xlsx(
@@ -575,10 +584,7 @@ def export_pipeline_xlsx(
     existing file is kept unless ``overwrite`` (``ExportExistsError``)."""
     document = pipeline_document(services, account_id=account_id, filters=filters, today=today)
 
-    def write(temp: Path) -> None:
-        write_pipeline_workbook(document, temp)
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_file(path, write_pipeline_workbook, document, overwrite)
 
 
 # -- the forecast workbook --------------------------------------------------------------------
@@ -689,10 +695,7 @@ def export_forecast_xlsx(
     existing file is kept unless ``overwrite`` (``ExportExistsError``)."""
     document = forecast_document(services, account_id=account_id, year=year, currency=currency)
 
-    def write(temp: Path) -> None:
-        write_forecast_workbook(document, temp)
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_file(path, write_forecast_workbook, document, overwrite)
 
 
 # -- the account plan one-pager -----------------------------------------------------------------
@@ -743,13 +746,9 @@ def plan_file_name(
     """``{client} - account plan 2026.pdf`` (`` - INTERNAL`` before the extension for the
     internal variant); a long client name is cut, never the year or the INTERNAL mark."""
     _check_audience(audience)
-    client = " ".join(services.accounts.get(account_id, deleted_ok=True).name.split())
+    client = services.accounts.get(account_id, deleted_ok=True).name
     suffix = f" - account plan {year}" + (" - INTERNAL" if audience == "internal" else "")
-    while True:
-        name = clean_file_name(f"{client}{suffix}", extension=".pdf", fallback="account plan")
-        if name.endswith(f"{suffix}.pdf") or not client:
-            return name
-        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+    return _client_file_name(client, suffix, ".pdf", fallback="account plan")
 
 
 def export_plan_pdf(
@@ -771,10 +770,7 @@ def export_plan_pdf(
         services, account_id, year, audience=audience, today=today, snapshot_id=snapshot_id
     )
 
-    def write(temp: Path) -> None:
-        temp.write_bytes(build_account_plan_pdf(document))
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_pdf(path, build_account_plan_pdf, document, overwrite)
 
 
 # -- the joint business plan (JBP) workbook and PDF -------------------------------------------
@@ -802,13 +798,9 @@ def jbp_file_name(services: WorkspaceServices, jbp_id: int, extension: str = ".x
     if extension not in (".xlsx", ".pdf"):
         raise ValidationError("extension", "A JBP is written as .xlsx or .pdf.")
     record = services.jbp.get(jbp_id)
-    suffix = f" - JBP {record.year}"
-    client = " ".join(record.account_name.split())
-    while True:
-        name = clean_file_name(f"{client}{suffix}", extension=extension, fallback="JBP")
-        if name.endswith(f"{suffix}{extension}") or not client:
-            return name
-        client = client[: len(client) - max(1, len(client) // 10)].rstrip()
+    return _client_file_name(
+        record.account_name, f" - JBP {record.year}", extension, fallback="JBP"
+    )
 
 
 def export_jbp_xlsx(
@@ -823,10 +815,7 @@ def export_jbp_xlsx(
     ``overwrite`` (``ExportExistsError``)."""
     document = jbp_document(services, jbp_id, today=today)
 
-    def write(temp: Path) -> None:
-        write_jbp_workbook(document, temp)
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_file(path, write_jbp_workbook, document, overwrite)
 
 
 def export_jbp_pdf(
@@ -842,7 +831,4 @@ def export_jbp_pdf(
     _pdf_fonts_ready()
     document = jbp_document(services, jbp_id, today=today)
 
-    def write(temp: Path) -> None:
-        temp.write_bytes(build_jbp_pdf(document))
-
-    return atomic_write(Path(path), write, overwrite=overwrite)
+    return _write_pdf(path, build_jbp_pdf, document, overwrite)

@@ -36,7 +36,13 @@ from keyplan.domain import jbp as rules
 from keyplan.domain.errors import NotFoundError, ValidationError
 from keyplan.domain.money import Currency
 from keyplan.domain.periods import parse_period
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import (
+    Cleaner,
+    EntityService,
+    clean_day,
+    clean_required_day,
+    live_account,
+)
 from keyplan.services.jbp_records import (
     ActivityDraft,
     BusinessReview,
@@ -108,21 +114,6 @@ _TABLES: dict[str, type[Any]] = {
 
 
 # -- cleaners ------------------------------------------------------------------------------------
-
-
-def _day(value: Any, field: str) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, date) or not 1990 <= value.year <= 2200:
-        raise ValidationError(field, "Enter a date from 1990 to 2200.")
-    return value
-
-
-def _required_day(value: Any, field: str) -> date:
-    day = _day(value, field)
-    if day is None:
-        raise ValidationError(field, "Enter the date.")
-    return day
 
 
 def _statement(value: str, field: str) -> str:
@@ -229,8 +220,8 @@ _INVESTMENTS = _Part(
         "client_share": _share,
         "currency": partial(text_rules.clean_currency, field="currency"),
         "amount": partial(_number, field="amount"),
-        "starts_on": partial(_day, field="starts_on"),
-        "ends_on": partial(_day, field="ends_on"),
+        "starts_on": partial(clean_day, field="starts_on"),
+        "ends_on": partial(clean_day, field="ends_on"),
     },
 )
 _ACTIVITIES = _Part(
@@ -240,8 +231,8 @@ _ACTIVITIES = _Part(
     {
         "name": partial(text_rules.clean_name, field="name"),
         "kind": _enum(rules.ActivityKind, "kind"),
-        "starts_on": partial(_required_day, field="starts_on"),
-        "ends_on": partial(_day, field="ends_on"),
+        "starts_on": partial(clean_required_day, field="starts_on"),
+        "ends_on": partial(clean_day, field="ends_on"),
         "owner": _line("owner"),
         "status": _enum(rules.ActivityStatus, "status"),
     },
@@ -262,7 +253,7 @@ _ACTIONS = _Part(
     {
         "description": partial(_statement, field="description"),
         "owner": _line("owner"),
-        "due": partial(_day, field="due"),
+        "due": partial(clean_day, field="due"),
         "status": lambda value: text_rules.clean_enum(_ActionStatus, value, "status").value,
     },
 )
@@ -321,9 +312,9 @@ class JbpService(EntityService[JointBusinessPlan]):
         "vision": partial(text_rules.clean_text, field="vision", max_length=4000),
         "review_cadence": _enum(rules.ReviewCadence, "review_cadence"),
         "client_signatory": _line("client_signatory"),
-        "client_signed_on": partial(_day, field="client_signed_on"),
+        "client_signed_on": partial(clean_day, field="client_signed_on"),
         "agency_signatory": _line("agency_signatory"),
-        "agency_signed_on": partial(_day, field="agency_signed_on"),
+        "agency_signed_on": partial(clean_day, field="agency_signed_on"),
         "internal_notes": partial(text_rules.clean_text, field="internal_notes"),
     }
 
@@ -347,9 +338,7 @@ class JbpService(EntityService[JointBusinessPlan]):
         heading = text_rules.clean_name(title or f"Joint business plan {year}", "title")
         vision = text_rules.clean_text(vision, "vision", max_length=4000)
         with self.workspace.transaction() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            account = live_account(session, account_id)
             code = text_rules.clean_currency(currency or account.currency)
             self._check_unique(session, account_id, year, account.name)
             row = JointBusinessPlan(

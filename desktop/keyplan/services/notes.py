@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import Cleaner, EntityService, live_account
 from keyplan.services.records import NoteDraft, NoteRecord
-from keyplan.store.models import Account, Note
+from keyplan.store.models import Note
 
 
 def _note_date(value: date) -> date:
@@ -56,9 +56,7 @@ class NoteService(EntityService[Note]):
     def create(self, account_id: int, draft: NoteDraft, *, note_id: int | None = None) -> int:
         cleaned = self._clean(dataclasses.asdict(draft))
         with self.workspace.transaction() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            live_account(session, account_id)
             row = Note(id=note_id, account_id=account_id, **cleaned)
             session.add(row)
             session.flush()

@@ -24,7 +24,7 @@ from keyplan.domain import accounts as rules
 from keyplan.domain import pipeline as calc
 from keyplan.domain.errors import ValidationError
 from keyplan.domain.money import Currency
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import Cleaner, EntityService, clean_day, live_account
 from keyplan.services.estimate_records import ProjectDraft
 from keyplan.services.estimates import EstimateRef, EstimateService
 from keyplan.services.projects import ProjectService, ProjectStatus
@@ -135,14 +135,6 @@ class EstimateLink:
     issued_on: date
 
 
-def _day(value: Any, field: str) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, date) or not 1990 <= value.year <= 2200:
-        raise ValidationError(field, "Enter a date from 1990 to 2200.")
-    return value
-
-
 def _amount_ok(amount: Any) -> bool:
     """A Decimal or int, 0 or more; NaN is refused before it is compared (``NaN < 0`` raises)."""
     if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
@@ -162,7 +154,7 @@ class OpportunityService(EntityService[Opportunity]):
         "name": partial(rules.clean_name, field="name"),
         "kind": lambda value: rules.clean_enum(calc.OpportunityType, value, "kind").value,
         "probability": _probability,
-        "expected_close": partial(_day, field="expected_close"),
+        "expected_close": partial(clean_day, field="expected_close"),
         "owner_id": lambda value: value,
         "service_line": partial(rules.clean_line, field="service_line", max_length=120),
         "next_step": partial(rules.clean_line, field="next_step", max_length=300),
@@ -196,9 +188,7 @@ class OpportunityService(EntityService[Opportunity]):
         cleaned = self._clean(values)
         stage = rules.clean_enum(calc.Stage, stage, "stage").value
         with self.workspace.transaction() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            account = live_account(session, account_id)
             currency = Currency.get(rules.clean_currency(currency_code or account.currency))
             if not _amount_ok(amount):
                 raise ValidationError("amount", "Enter the amount, 0 or more.")
@@ -257,7 +247,7 @@ class OpportunityService(EntityService[Opportunity]):
     def move(self, opportunity_id: int, stage: str, on: date | None = None) -> StageMove:
         """Move to ``stage`` on day ``on`` (today); returns what to give :meth:`undo_move`."""
         target = rules.clean_enum(calc.Stage, stage, "stage").value
-        day = _day(on or date.today(), "on")
+        day = clean_day(on or date.today(), "on")
         assert day is not None
         with self.workspace.transaction() as session:
             row = self._get(session, opportunity_id)
@@ -309,7 +299,7 @@ class OpportunityService(EntityService[Opportunity]):
 
         ``again`` re-creates exactly what an undone call made (same ids and number): redo.
         """
-        day = _day(issued_on or (again.issued_on if again else date.today()), "issued_on")
+        day = clean_day(issued_on or (again.issued_on if again else date.today()), "issued_on")
         assert day is not None
         projects, estimates = ProjectService(self.workspace), EstimateService(self.workspace)
         with self.workspace.atomic():

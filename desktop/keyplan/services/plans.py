@@ -37,7 +37,13 @@ from keyplan.domain import accounts as account_rules
 from keyplan.domain import plans as rules
 from keyplan.domain.errors import NotFoundError, ValidationError
 from keyplan.domain.money import Currency
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import (
+    Cleaner,
+    EntityService,
+    clean_day,
+    clean_required_day,
+    live_account,
+)
 from keyplan.services.plan_records import (
     AxisRecord,
     CellRecord,
@@ -155,21 +161,6 @@ def _required_line(value: Any, field: str, most: int) -> str:
     return account_rules.clean_name(str(value or ""), field, max_length=most)
 
 
-def _day(value: Any, field: str) -> date | None:
-    if value is None:
-        return None
-    if not isinstance(value, date) or not 1990 <= value.year <= 2200:
-        raise ValidationError(field, "Enter a date from 1990 to 2200.")
-    return value
-
-
-def _required_day(value: Any, field: str) -> date:
-    day = _day(value, field)
-    if day is None:
-        raise ValidationError(field, "Enter the date.")
-    return day
-
-
 def _enum(kind: type[StrEnum], value: Any, field: str) -> str:
     return account_rules.clean_enum(kind, str(value), field).value
 
@@ -235,7 +226,7 @@ _SPECS: Mapping[PlanSection, _Spec] = {
         {
             "statement": partial(_required_text, field="statement", what="objective", most=2000),
             "owner_id": partial(_ref, field="owner_id"),
-            "due": partial(_day, field="due"),
+            "due": partial(clean_day, field="due"),
             "status": partial(_enum, rules.ObjectiveStatus, field="status"),
         },
         ("statement",),
@@ -250,7 +241,7 @@ _SPECS: Mapping[PlanSection, _Spec] = {
             "baseline": partial(_kpi_number, field="baseline"),
             "target": partial(_kpi_number, field="target"),
             "actual": partial(_kpi_number, field="actual"),
-            "due": partial(_day, field="due"),
+            "due": partial(clean_day, field="due"),
         },
         ("metric",),
     ),
@@ -260,7 +251,7 @@ _SPECS: Mapping[PlanSection, _Spec] = {
             "objective_id": partial(_ref, field="objective_id"),
             "description": partial(_required_text, field="description", what="action", most=2000),
             "owner_id": partial(_ref, field="owner_id"),
-            "due": partial(_day, field="due"),
+            "due": partial(clean_day, field="due"),
             "status": partial(_enum, rules.ActionStatus, field="status"),
         },
         ("description",),
@@ -301,7 +292,7 @@ _SPECS: Mapping[PlanSection, _Spec] = {
     PlanSection.REVIEW: _Spec(
         PlanReview,
         {
-            "reviewed_on": partial(_required_day, field="reviewed_on"),
+            "reviewed_on": partial(clean_required_day, field="reviewed_on"),
             "reviewer": partial(_required_line, field="reviewer", most=200),
             "notes": partial(_text, field="notes", most=8000),
         },
@@ -380,13 +371,6 @@ class PlanService(EntityService[AccountPlan]):
 
     def deleted_name(self, row: Any) -> str:
         return f"Account plan {row.year}"
-
-    @staticmethod
-    def _live_account(session: Session, account_id: int) -> Account:
-        account = session.get(Account, account_id)
-        if account is None or account.deleted_at is not None:
-            raise ValidationError("account_id", "The account does not exist.")
-        return account
 
     @staticmethod
     def _check_year_free(
@@ -514,7 +498,7 @@ class PlanService(EntityService[AccountPlan]):
         status = _enum(rules.PlanStatus, status, "status")
         content = self.templates.resolve(template)
         with self.workspace.transaction() as session:
-            account = self._live_account(session, account_id)
+            account = live_account(session, account_id)
             self._check_year_free(session, account_id, year)
             plan = AccountPlan(
                 id=plan_id,
@@ -658,7 +642,7 @@ class PlanService(EntityService[AccountPlan]):
         models = dict(_CHILD_TABLES)
         with self.workspace.transaction() as session:
             values = dict(removed.plan)
-            self._live_account(session, values["account_id"])
+            live_account(session, values["account_id"])
             if values.get("deleted_at") is None:
                 self._check_year_free(session, values["account_id"], values["year"])
             session.add(AccountPlan(**values))
@@ -1080,7 +1064,7 @@ class PlanService(EntityService[AccountPlan]):
     ) -> int:
         """Freeze the whole plan as it is now, dated ``taken_on`` (e.g. before a business
         review); returns the snapshot's id. Later edits never change it."""
-        day = _required_day(taken_on, "taken_on")
+        day = clean_required_day(taken_on, "taken_on")
         text = _line(label, "label", 200)
         with self.workspace.transaction() as session:
             plan = self._get(session, plan_id)

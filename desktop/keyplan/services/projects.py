@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import ValidationError
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import Cleaner, EntityService, live_account
 from keyplan.services.estimate_records import ProjectDraft, ProjectRecord
-from keyplan.store.models import Account, Project
+from keyplan.store.models import Project
 
 
 class ProjectStatus(StrEnum):
@@ -76,9 +76,7 @@ class ProjectService(EntityService[Project]):
         cleaned = self._clean(dataclasses.asdict(draft))
         self._check_dates(cleaned)
         with self.workspace.transaction() as session:
-            account = session.get(Account, account_id)
-            if account is None or account.deleted_at is not None:
-                raise ValidationError("account_id", "The account does not exist.")
+            live_account(session, account_id)
             row = Project(id=project_id, account_id=account_id, **cleaned)
             session.add(row)
             session.flush()

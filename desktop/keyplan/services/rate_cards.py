@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from keyplan.domain import accounts as rules
 from keyplan.domain.errors import NotFoundError, ValidationError
 from keyplan.domain.money import Currency
-from keyplan.services.base import Cleaner, EntityService
+from keyplan.services.base import Cleaner, EntityService, live_account
 from keyplan.services.estimate_records import RateCardRecord, RateOption, RateRecord
 from keyplan.services.records import Change
 from keyplan.store.models import Account, Rate, RateCard
@@ -85,9 +85,7 @@ class RateCardService(EntityService[RateCard]):
         cleaned = self._clean({"name": name, "currency": currency})
         with self.workspace.transaction() as session:
             if account_id is not None:
-                account = session.get(Account, account_id)
-                if account is None or account.deleted_at is not None:
-                    raise ValidationError("account_id", "The account does not exist.")
+                live_account(session, account_id)
             row = RateCard(id=card_id, account_id=account_id, **cleaned)
             session.add(row)
             session.flush()

@@ -49,27 +49,37 @@ def _run(session: WorkspaceSession, step: Callable[[], Path]) -> Path | None:
         QGuiApplication.restoreOverrideCursor()
 
 
-def export_pdf(
+def export_file(
     parent: QWidget,
     session: WorkspaceSession,
     write: Writer,
     suggested: str,
     title: str,
     path: Path | None = None,
+    *,
+    suffix: str = ".pdf",
+    replace: bool = False,
 ) -> Path | None:
-    """Ask where (unless ``path``), then write; the save dialog has asked about replacing."""
-    overwrite = False
+    """Ask where (unless ``path``), then write a PDF (or, by ``suffix``, a workbook).
+
+    The save dialog has asked about replacing the file chosen; a name typed without ``suffix``
+    gets it, and then must not replace a file, since the dialog asked about another name.
+    A ``path`` given by the caller is replaced only if ``replace``."""
+    overwrite = replace
     if path is None:
+        file_filter = {
+            ".pdf": parent.tr("PDF documents (*.pdf)"),
+            ".xlsx": parent.tr("Excel workbooks (*.xlsx)"),
+        }[suffix]
         name, _ = QFileDialog.getSaveFileName(
-            parent, title, str(export_folder() / suggested), parent.tr("PDF documents (*.pdf)")
+            parent, title, str(export_folder() / suggested), file_filter
         )
         if not name:
             return None
         path = Path(name)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        else:
-            overwrite = True  # the dialog asked before an existing file was chosen
+        overwrite = path.suffix.lower() == suffix  # the dialog asked before replacing it
+        if not overwrite:
+            path = path.with_name(path.name + suffix)
         remember_folder(path.parent)
     target = path
     return _run(session, lambda: write(target, overwrite))

@@ -36,7 +36,7 @@ from reportlab.graphics.shapes import Rect  # type: ignore[import-untyped]
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle  # type: ignore[import-untyped]
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle  # type: ignore[import-untyped]
 
 from keyplan.domain.numbers import format_decimal
 from keyplan.domain.relationships import chart_size
@@ -148,7 +148,7 @@ class _PlanPdf:
     # -- helpers -------------------------------------------------------------------------------
 
     def heading(self, text: str) -> list[Any]:
-        return [CondPageBreak(HEADING_ROOM), self.pdf.paragraph(text, self.styles.heading)]
+        return self.pdf.heading(text, room=HEADING_ROOM)
 
     def number(self, value: Decimal | None, unit: str = "") -> str:
         if value is None:
@@ -167,21 +167,20 @@ class _PlanPdf:
     # -- the parts -----------------------------------------------------------------------------
 
     def build(self) -> bytes:
-        story: list[Any] = []
-        for part in (
-            self.title_block,
-            self.summary,
-            self.objectives,
-            self.swot,
-            self.whitespace,
-            self.actions,
-            self.risks,
-            self.relationships,
-            self.reviews,
-            self.notes,
-        ):
-            story += part()
-        return self.pdf.build(story)
+        return self.pdf.build_parts(
+            (
+                self.title_block,
+                self.summary,
+                self.objectives,
+                self.swot,
+                self.whitespace,
+                self.actions,
+                self.risks,
+                self.relationships,
+                self.reviews,
+                self.notes,
+            )
+        )
 
     def title_block(self) -> list[Any]:
         doc, s, pdf = self.document, self.styles, self.pdf

@@ -26,10 +26,19 @@ from typing import Any
 from babel.dates import format_date
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.platypus import CondPageBreak, Spacer, Table, TableStyle  # type: ignore[import-untyped]
+from reportlab.platypus import Spacer  # type: ignore[import-untyped]
 
 from keyplan.exports.pdf.fonts import SANS, SANS_BOLD, needs_cjk_wrap
-from keyplan.exports.pdf.layout import ALERT, MUTED, RULE, PageSetup, PdfDocument, Styles, tint
+from keyplan.exports.pdf.layout import (
+    ALERT,
+    HEADING_ROOM,
+    MUTED,
+    RULE,
+    PageSetup,
+    PdfDocument,
+    Styles,
+    tint,
+)
 from keyplan.exports.report_documents import ActionLine, ContactReportDocument
 
 __all__ = [
@@ -54,7 +63,6 @@ STATUS_LABELS = {
     "dropped": "Dropped",
 }
 OVERDUE = "Overdue"
-HEADING_ROOM = 28 * mm  # a heading with less room than this below it starts a new page
 CLOSED = ("done", "dropped")
 
 
@@ -144,7 +152,7 @@ class _ContactReportPdf:
         """A section heading that never ends a page: with less than :data:`HEADING_ROOM`
         left, the section starts on the next one (a table or text too long for the rest of
         the page runs over from where it starts, with no gap before it)."""
-        return [CondPageBreak(HEADING_ROOM), self.pdf.paragraph(text, self.section_heading)]
+        return self.pdf.heading(text, self.section_heading)
 
     def title_block(self) -> list[Any]:
         doc, s, pdf = self.document, self.styles, self.pdf
@@ -161,33 +169,7 @@ class _ContactReportPdf:
             ("Project", doc.project_name),
             ("Written by", doc.written_by),
         ]
-        rows = [
-            [pdf.paragraph(label, s.label), pdf.paragraph(value, s.cell)]
-            for label, value in facts
-            if value.strip()
-        ]
-        story.append(Spacer(1, 3 * mm))
-        story.append(
-            Table(
-                rows,
-                colWidths=[30 * mm, pdf.width - 30 * mm],
-                style=TableStyle(
-                    [
-                        ("FONTNAME", (0, 0), (-1, -1), SANS),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                        ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
-                        ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
-                        ("TOPPADDING", (0, 0), (-1, 0), 4),
-                        ("BOTTOMPADDING", (0, -1), (-1, -1), 4),
-                    ]
-                ),
-                hAlign="LEFT",
-            )
-        )
+        story += [Spacer(1, 3 * mm), pdf.facts_table(facts, roomy=True)]
         return story
 
     def person(self, name: str, title: str) -> list[Any]:

@@ -33,7 +33,7 @@ from reportlab.graphics.shapes import Line, Polygon, Rect  # type: ignore[import
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle  # type: ignore[import-untyped]
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle  # type: ignore[import-untyped]
 
 from keyplan.domain.numbers import format_decimal
 from keyplan.exports.jbp_documents import (
@@ -43,7 +43,7 @@ from keyplan.exports.jbp_documents import (
     JbpMeasureLine,
     JbpScorecardLine,
 )
-from keyplan.exports.pdf.contact_report import HEADING_ROOM, title_style
+from keyplan.exports.pdf.contact_report import title_style
 from keyplan.exports.pdf.fonts import SANS, SANS_BOLD, text_width
 from keyplan.exports.pdf.layout import (
     MUTED,
@@ -115,24 +115,23 @@ class _JbpPdf:
         return "—" if value is None else str(format_date(value, "d MMM y", locale=LOCALE))
 
     def heading(self, text: str) -> list[Any]:
-        return [CondPageBreak(HEADING_ROOM), self.pdf.paragraph(text, self.styles.heading)]
+        return self.pdf.heading(text)
 
     # -- the parts ---------------------------------------------------------------------------
 
     def build(self) -> bytes:
-        story: list[Any] = []
-        for part in (
-            self.title_block,
-            self.vision,
-            self.objectives,
-            self.targets,
-            self.scorecard,
-            self.investments,
-            self.calendar,
-            self.sign_off,
-        ):
-            story += part()
-        return self.pdf.build(story)
+        return self.pdf.build_parts(
+            (
+                self.title_block,
+                self.vision,
+                self.objectives,
+                self.targets,
+                self.scorecard,
+                self.investments,
+                self.calendar,
+                self.sign_off,
+            )
+        )
 
     def title_block(self) -> list[Any]:
         doc, s, pdf = self.document, self.styles, self.pdf
@@ -151,30 +150,7 @@ class _JbpPdf:
             ("Prepared by", doc.prepared_by),
             ("Issued", self.day(doc.issued_on)),
         ]
-        cells = [
-            [pdf.paragraph(label, s.label), pdf.paragraph(value, s.cell)]
-            for label, value in facts
-            if value.strip()
-        ]
-        story.append(Spacer(1, 3 * mm))
-        story.append(
-            Table(
-                cells,
-                colWidths=[30 * mm, pdf.width - 30 * mm],
-                style=TableStyle(
-                    [
-                        ("FONTNAME", (0, 0), (-1, -1), SANS),
-                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                        ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
-                        ("LINEBELOW", (0, -1), (-1, -1), 0.5, RULE),
-                    ]
-                ),
-                hAlign="LEFT",
-            )
-        )
+        story += [Spacer(1, 3 * mm), pdf.facts_table(facts)]
         story += [Spacer(1, 4 * mm), self.phases(), Spacer(1, 2 * mm)]
         return story
 

@@ -42,12 +42,11 @@ from reportlab.graphics.shapes import Circle, Line, PolyLine, Rect  # type: igno
 from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle  # type: ignore[import-untyped]
 from reportlab.lib.units import mm  # type: ignore[import-untyped]
-from reportlab.platypus import CondPageBreak, KeepTogether, Spacer, Table, TableStyle  # type: ignore[import-untyped]
+from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle  # type: ignore[import-untyped]
 
 from keyplan.domain.numbers import format_decimal
 from keyplan.exports.pdf.contact_report import (
     CLOSED,
-    HEADING_ROOM,
     OVERDUE,
     action_status,
     title_style,
@@ -165,7 +164,7 @@ class StatusReportPdf:
         """A section heading that never ends a page: with less than :data:`HEADING_ROOM`
         left, the section starts on the next one (a table or text too long for the rest of
         the page runs over from where it starts, with no gap before it)."""
-        return [CondPageBreak(HEADING_ROOM), self.pdf.paragraph(text, self.section_heading)]
+        return self.pdf.heading(text, self.section_heading)
 
     def figure_width(self, texts: Sequence[str], title: str, least: float = 16 * mm) -> float:
         """A figure column as wide as its widest text (or its title), at least ``least``."""

@@ -90,7 +90,15 @@ from keyplan.exports.documents import (
     InternalSection,
 )
 from keyplan.exports.files import looks_like_formula, safe_text
-from keyplan.exports.xlsx.package import CachedValue, finish_package
+from keyplan.exports.xlsx.common import (
+    INTERNAL_RED,
+    fit_to_width,
+    package_workbook,
+    page_footer,
+    set_properties,
+    sheet_part,
+)
+from keyplan.exports.xlsx.package import CachedValue
 
 __all__ = [
     "ESTIMATE_SHEET",
@@ -106,7 +114,6 @@ SUMMARY_SHEET = "Margin summary"
 OPTIONAL_MARK = "optional — not included"
 FONT_NAME = "Noto Sans"
 DEFAULT_BRAND = "1F4E79"
-INTERNAL_RED = "B42318"
 INTERNAL_BANNER = "INTERNAL — NOT FOR THE CLIENT"
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 
@@ -239,11 +246,6 @@ _WRAP = Alignment(vertical="top", wrap_text=True)
 _WRAP_INDENT = Alignment(vertical="top", wrap_text=True, indent=1)
 _RIGHT = Alignment(horizontal="right", vertical="top")
 _LEFT = Alignment(horizontal="left", vertical="top")
-
-
-def _header_footer_text(value: str) -> str:
-    """User text inside a page header/footer: '&' starts a code there, so it is doubled."""
-    return safe_text(value).replace("&", "&&")
 
 
 def _display_width(text: str) -> int:
@@ -760,26 +762,17 @@ class _EstimateWriter:
         agency, header, ws = self.document.agency, self.document.header, sheet.ws
         ws.print_area = f"A1:{last_column}{last_row}"
         ws.print_title_rows = f"{title_row}:{title_row}"
-        letter = agency.paper_size == "Letter"
-        ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if letter else ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if self.internal else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_to_width(ws, letter=agency.paper_size == "Letter", landscape=self.internal)
         ws.print_options.horizontalCentered = True
         margins = ws.page_margins
         margins.left = margins.right = 0.5
         margins.top, margins.bottom, margins.header, margins.footer = 0.7, 0.75, 0.3, 0.3
-        ws.oddFooter.left.text = _header_footer_text(f"{header.number} rev {header.revision}")
-        ws.oddFooter.center.text = "Page &P of &N"
-        if self.internal:
-            ws.oddHeader.center.text = INTERNAL_BANNER
-            ws.oddHeader.center.color = INTERNAL_RED
-            ws.oddFooter.right.text = "INTERNAL"
-        else:
-            ws.oddFooter.right.text = _header_footer_text(agency.name)
-        for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-            part.size = 8
+        page_footer(
+            ws,
+            f"{header.number} rev {header.revision}",
+            "INTERNAL" if self.internal else agency.name,
+            banner=INTERNAL_BANNER if self.internal else "",
+        )
 
     def summary(self, document: InternalEstimateDocument) -> None:
         sheet = _Sheet(self.workbook.create_sheet(SUMMARY_SHEET))
@@ -870,40 +863,25 @@ class _EstimateWriter:
     def properties(self) -> None:
         """Title, subject and creator (the agency); nothing else (see EXPORTS.md)."""
         header, agency = self.document.header, self.document.agency
-        props = self.workbook.properties
         prefix = "INTERNAL — " if self.internal else ""
         number = f"{header.number} rev {header.revision}"
-        props.title = safe_text(f"{prefix}Estimate {number}: {header.title}")
-        props.subject = safe_text(f"{prefix}Estimate for {header.client_name}")
-        props.creator = safe_text(agency.name)
-        for name in (
-            "lastModifiedBy",
-            "description",
-            "keywords",
-            "category",
-            "identifier",
-            "language",
-            "version",
-            "revision",
-            "contentStatus",
-            "lastPrinted",
-        ):
-            setattr(props, name, None)
+        set_properties(
+            self.workbook,
+            title=f"{prefix}Estimate {number}: {header.title}",
+            subject=f"{prefix}Estimate for {header.client_name}",
+            creator=agency.name,
+        )
 
     def package(self) -> bytes:
         workbook = self.write()
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        cached = {
-            f"xl/worksheets/sheet{index}.xml": self.layout.cached[ws.title]
-            for index, ws in enumerate(workbook.worksheets, start=1)
-        }
-        company = safe_text(self.document.agency.name)
+        cached = [self.layout.cached[ws.title] for ws in workbook.worksheets]
         # the line references ("1.2") are text on purpose: no "number stored as text" warning
-        part = f"xl/worksheets/sheet{workbook.worksheets.index(self.sheet.ws) + 1}.xml"
+        part = sheet_part(workbook.worksheets.index(self.sheet.ws))
         references = [self.span("no", rows[0], rows[-1]) for rows in self.layout.line_rows if rows]
         text_numbers = {part: references} if references else {}
-        return finish_package(buffer.getvalue(), cached, company=company, text_numbers=text_numbers)
+        return package_workbook(
+            workbook, cached, company=self.document.agency.name, text_numbers=text_numbers
+        )
 
 
 def build_estimate_workbook(document: EstimateDocument) -> tuple[bytes, EstimateLayout]:

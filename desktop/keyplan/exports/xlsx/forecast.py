@@ -30,7 +30,6 @@ minor unit. Number formats follow each currency's minor units (JPY and VND witho
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -45,17 +44,22 @@ from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unu
 
 from keyplan.domain.forecast import FIGURES, Conversion, FxRate, MissingRate, MonthFigures
 from keyplan.exports.files import safe_text
-from keyplan.exports.xlsx.estimate import (
+from keyplan.exports.xlsx.common import (
     INTERNAL_RED,
+    fit_to_width,
+    package_workbook,
+    page_footer,
+    set_properties,
+)
+from keyplan.exports.xlsx.estimate import (
     _colour,
     _fill,
     _font,
-    _header_footer_text,
     _Sheet,
     _tint,
     money_format,
 )
-from keyplan.exports.xlsx.package import CachedValue, finish_package
+from keyplan.exports.xlsx.package import CachedValue
 
 __all__ = [
     "PORTFOLIO_SHEET",
@@ -603,40 +607,23 @@ class _ForecastWriter:
         ws = sheet.ws
         ws.print_area = f"A1:{last_column or self.total}{max(last_row, title_row)}"
         ws.print_title_rows = f"{title_row}:{title_row}"
-        letter = self.document.paper_size == "Letter"
-        ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if letter else ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_to_width(ws, letter=self.document.paper_size == "Letter", landscape=True)
         ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.oddHeader.center.text = "INTERNAL — revenue forecast"
-        ws.oddHeader.center.color = INTERNAL_RED
-        ws.oddFooter.left.text = _header_footer_text(f"{self.document.title} — {name}")
-        ws.oddFooter.center.text = "Page &P of &N"
-        ws.oddFooter.right.text = "INTERNAL"
-        for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-            part.size = 8
+        page_footer(
+            ws,
+            f"{self.document.title} — {name}",
+            "INTERNAL",
+            banner="INTERNAL — revenue forecast",
+        )
 
     def properties(self) -> None:
         document = self.document
-        props = self.workbook.properties
-        props.title = safe_text(f"INTERNAL — {document.title}")
-        props.subject = safe_text(f"Revenue forecast: {document.scope}")
-        props.creator = safe_text(document.agency_name)
-        for name in (
-            "lastModifiedBy",
-            "description",
-            "keywords",
-            "category",
-            "identifier",
-            "language",
-            "version",
-            "revision",
-            "contentStatus",
-            "lastPrinted",
-        ):
-            setattr(props, name, None)
+        set_properties(
+            self.workbook,
+            title=f"INTERNAL — {document.title}",
+            subject=f"Revenue forecast: {document.scope}",
+            creator=document.agency_name,
+        )
 
     def write(self) -> Any:
         portfolio = self.sheet(PORTFOLIO_SHEET, first=True)
@@ -649,15 +636,8 @@ class _ForecastWriter:
 
     def package(self) -> bytes:
         workbook = self.write()
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        cached = {
-            f"xl/worksheets/sheet{index}.xml": self.layout.cached[ws.title]
-            for index, ws in enumerate(workbook.worksheets, start=1)
-        }
-        return finish_package(
-            buffer.getvalue(), cached, company=safe_text(self.document.agency_name)
-        )
+        cached = [self.layout.cached[ws.title] for ws in workbook.worksheets]
+        return package_workbook(workbook, cached, company=self.document.agency_name)
 
 
 def build_forecast_workbook(document: ForecastWorkbookDocument) -> tuple[bytes, ForecastLayout]:

@@ -29,7 +29,6 @@ properties are its title, subject and creator (the agency) only.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,12 +41,17 @@ from openpyxl.formatting.rule import CellIsRule  # type: ignore[import-untyped, 
 from openpyxl.styles import Alignment, Border  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.utils import get_column_letter  # type: ignore[import-untyped, unused-ignore]
 
-from keyplan.exports.files import safe_text
 from keyplan.exports.jbp_documents import (
     JbpDocument,
     JbpFigure,
     JbpInvestmentLine,
     JbpMeasureLine,
+)
+from keyplan.exports.xlsx.common import (
+    fit_to_width,
+    package_workbook,
+    page_footer,
+    set_properties,
 )
 from keyplan.exports.xlsx.estimate import (
     _GREY,
@@ -57,13 +61,12 @@ from keyplan.exports.xlsx.estimate import (
     _colour,
     _fill,
     _font,
-    _header_footer_text,
     _lines_needed,
     _Sheet,
     _tint,
     money_format,
 )
-from keyplan.exports.xlsx.package import CachedValue, finish_package
+from keyplan.exports.xlsx.package import CachedValue
 
 __all__ = [
     "CALENDAR_SHEET",
@@ -149,6 +152,26 @@ class _Writer:
         sheet.ws.row_dimensions[3].height = 20
         return 5
 
+    def table_sheet(
+        self,
+        name: str,
+        widths: Mapping[str, float],
+        title: str,
+        titles: dict[str, str],
+        numeric: str,
+    ) -> tuple[_Sheet, int]:
+        """A new sheet with its heading and the table's header row; returns the sheet and
+        the header's row (the rows below it are the table's)."""
+        sheet = self.sheet(name, widths)
+        row = self.heading(sheet, title)
+        self.header_row(sheet, row, titles, numeric)
+        return sheet, row
+
+    def rule_below(self, sheet: _Sheet, row: int, columns: Mapping[str, str]) -> None:
+        """A thin rule under ``row`` across the table's ``columns``."""
+        for column in columns:
+            sheet.cell(row, column).border = Border(bottom=_THIN)
+
     def header_row(self, sheet: _Sheet, row: int, titles: dict[str, str], numeric: str) -> None:
         for column, title in titles.items():
             align = "right" if column in numeric else "left"
@@ -171,18 +194,10 @@ class _Writer:
             ws.print_title_rows = f"{title_row}:{title_row}"
             ws.freeze_panes = f"A{title_row + 1}"
         letter = doc.agency.paper_size == "Letter"
-        ws.page_setup.paperSize = ws.PAPERSIZE_LETTER if letter else ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if sheet.ws.title != SUMMARY_SHEET else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        fit_to_width(ws, letter=letter, landscape=sheet.ws.title != SUMMARY_SHEET)
         margins = ws.page_margins
         margins.left = margins.right = 0.5
-        ws.oddFooter.left.text = _header_footer_text(f"{doc.client_name} · JBP {doc.year}")
-        ws.oddFooter.center.text = "Page &P of &N"
-        ws.oddFooter.right.text = _header_footer_text(doc.agency.name)
-        for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-            part.size = 8
+        page_footer(ws, f"{doc.client_name} · JBP {doc.year}", doc.agency.name)
 
     def rag_colours(self, sheet: _Sheet, cells: str) -> None:
         """Green / amber / red backgrounds on RAG cells, by their (formula) text."""
@@ -349,8 +364,6 @@ class _Writer:
     def targets(self) -> None:
         doc = self.document
         widths = {"A": 15, "B": 32, "C": 14, "D": 9, "E": 16, "F": 16, "G": 16, "H": 11}
-        s = self.sheet(TARGETS_SHEET, widths)
-        row = self.heading(s, "Growth targets and KPIs")
         titles = {
             "A": "Kind",
             "B": "Measure",
@@ -361,8 +374,10 @@ class _Writer:
             "G": "Growth",
             "H": "Growth %",
         }
-        header = row
-        self.header_row(s, row, titles, "EFGH")
+        s, header = self.table_sheet(
+            TARGETS_SHEET, widths, "Growth targets and KPIs", titles, "EFGH"
+        )
+        row = header
         for measure in doc.measures:
             row += 1
             self.layout.target_rows.append(row)
@@ -386,8 +401,7 @@ class _Writer:
                 _cached(measure.growth_percent),
                 POINTS_FORMAT,
             )
-            for column in titles:
-                s.cell(row, column).border = Border(bottom=_THIN)
+            self.rule_below(s, row, titles)
         self.page_setup(s, row, "H", header)
 
     # -- Scorecard -------------------------------------------------------------------------
@@ -398,8 +412,6 @@ class _Writer:
             "A": 28, "B": 9, "C": 15, "D": 12, "E": 16, "F": 16, "G": 15, "H": 11, "I": 9,
             "J": 18,
         }  # fmt: skip
-        s = self.sheet(SCORECARD_SHEET, widths)
-        row = self.heading(s, f"Scorecard by quarter, {doc.year}")
         titles = {
             "A": "Measure",
             "B": "Unit",
@@ -412,8 +424,10 @@ class _Writer:
             "I": "RAG",
             "J": "Note",
         }
-        header = row
-        self.header_row(s, row, titles, "CEFGH")
+        s, header = self.table_sheet(
+            SCORECARD_SHEET, widths, f"Scorecard by quarter, {doc.year}", titles, "CEFGH"
+        )
+        row = header
         columns = ("E", "F", "G", "H", "I")
         for index, line in enumerate(doc.scorecard):
             measure = line.measure
@@ -454,8 +468,7 @@ class _Writer:
                 )  # fmt: skip
             self.comparison(s, row, columns, measure, to_date, write_figures=not live, bold=True)
             s.text(row, "J", to_date.note, font=_font(size=9, color=_GREY))
-            for column in titles:
-                s.cell(row, column).border = Border(bottom=_THIN)
+            self.rule_below(s, row, titles)
         if doc.scorecard:
             self.rag_colours(s, f"I{header + 1}:I{row}")
         self.page_setup(s, row, "J", header)
@@ -467,8 +480,6 @@ class _Writer:
         widths = {
             "A": 11, "B": 7, "C": 28, "D": 9, "E": 16, "F": 16, "G": 15, "H": 11, "I": 9,
         }  # fmt: skip
-        s = self.sheet(PLANS_SHEET, widths)
-        row = self.heading(s, "Quarterly and monthly business plans (QBP / MBP)")
         titles = {
             "A": "Period",
             "B": "Plan",
@@ -480,8 +491,10 @@ class _Writer:
             "H": "% achieved",
             "I": "RAG",
         }
-        header = row
-        self.header_row(s, row, titles, "EFGH")
+        s, header = self.table_sheet(
+            PLANS_SHEET, widths, "Quarterly and monthly business plans (QBP / MBP)", titles, "EFGH"
+        )
+        row = header
         for period in doc.periods:
             for item in period.figures:
                 row += 1
@@ -495,8 +508,7 @@ class _Writer:
                     True, item.places, item.round_places, None, None, None, None,
                 )  # fmt: skip
                 self.comparison(s, row, ("E", "F", "G", "H", "I"), measure, item.figure)
-                for column in titles:
-                    s.cell(row, column).border = Border(bottom=_THIN)
+                self.rule_below(s, row, titles)
         if row > header:
             self.rag_colours(s, f"I{header + 1}:I{row}")
         last_figure_row = row
@@ -534,8 +546,6 @@ class _Writer:
         widths = {
             "A": 36, "B": 11, "C": 12, "D": 9, "E": 17, "F": 17, "G": 17, "H": 12, "I": 12,
         }  # fmt: skip
-        s = self.sheet(INVESTMENTS_SHEET, widths)
-        row = self.heading(s, "Joint investments: who funds what")
         titles = {
             "A": "Investment",
             "B": "Funded by",
@@ -547,14 +557,15 @@ class _Writer:
             "H": "From",
             "I": "To",
         }
-        header = row
-        self.header_row(s, row, titles, "CEFG")
+        s, header = self.table_sheet(
+            INVESTMENTS_SHEET, widths, "Joint investments: who funds what", titles, "CEFG"
+        )
+        row = header
         for line in doc.investments:
             row += 1
             self.layout.investment_rows.append(row)
             self.investment(s, row, line)
-            for column in titles:
-                s.cell(row, column).border = Border(bottom=_THIN)
+            self.rule_below(s, row, titles)
         first, last = header + 1, row
         for totals in doc.funder_totals:
             row += 2
@@ -635,22 +646,19 @@ class _Writer:
                 month_end = _next_month(month)
                 if activity.starts_on < month_end and end >= month:
                     s.cell(row, letter).fill = bar
-            for column in titles:
-                s.cell(row, column).border = Border(bottom=_THIN)
+            self.rule_below(s, row, titles)
         self.page_setup(s, row, letters[-1], header)
 
     # -- the file --------------------------------------------------------------------------
 
     def properties(self) -> None:
-        doc, props = self.document, self.workbook.properties
-        props.title = safe_text(f"Joint business plan {doc.year}: {doc.client_name}")
-        props.subject = safe_text(f"{doc.title} — {doc.client_name} and {doc.agency.name}")
-        props.creator = safe_text(doc.agency.name)
-        for name in (
-            "lastModifiedBy", "description", "keywords", "category", "identifier", "language",
-            "version", "revision", "contentStatus", "lastPrinted",
-        ):  # fmt: skip
-            setattr(props, name, None)
+        doc = self.document
+        set_properties(
+            self.workbook,
+            title=f"Joint business plan {doc.year}: {doc.client_name}",
+            subject=f"{doc.title} — {doc.client_name} and {doc.agency.name}",
+            creator=doc.agency.name,
+        )
 
     def package(self) -> bytes:
         self.summary()
@@ -660,15 +668,8 @@ class _Writer:
         self.investments()
         self.calendar()
         self.properties()
-        buffer = io.BytesIO()
-        self.workbook.save(buffer)
-        cached = {
-            f"xl/worksheets/sheet{index}.xml": sheet.cached
-            for index, sheet in enumerate(self.sheets, start=1)
-        }
-        return finish_package(
-            buffer.getvalue(), cached, company=safe_text(self.document.agency.name)
-        )
+        cached = [sheet.cached for sheet in self.sheets]
+        return package_workbook(self.workbook, cached, company=self.document.agency.name)
 
 
 def _letter(index: int) -> str:

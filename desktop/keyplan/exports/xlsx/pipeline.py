@@ -28,7 +28,6 @@ the app's totals, and a spreadsheet that does arrives at the same figures to the
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,17 +39,21 @@ from openpyxl import Workbook  # type: ignore[import-untyped, unused-ignore]
 from openpyxl.styles import Alignment, PatternFill  # type: ignore[import-untyped, unused-ignore]
 
 from keyplan.domain.pipeline import OPEN_STAGES, OpportunityType, Stage, StageTotal
-from keyplan.exports.files import safe_text
+from keyplan.exports.xlsx.common import (
+    INTERNAL_RED,
+    fit_to_width,
+    package_workbook,
+    page_footer,
+    set_properties,
+)
 from keyplan.exports.xlsx.estimate import (
     INTERNAL_BANNER,
-    INTERNAL_RED,
     _font,
-    _header_footer_text,
     _Sheet,
     money_format,
     percent_format,
 )
-from keyplan.exports.xlsx.package import CachedValue, finish_package
+from keyplan.exports.xlsx.package import CachedValue
 
 __all__ = [
     "OPPORTUNITIES_SHEET",
@@ -336,38 +339,22 @@ class _PipelineWriter:
         ws = sheet.ws
         ws.print_area = f"A1:{last_column}{last_row}"
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0  # as many pages down as it takes
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.oddHeader.center.text = INTERNAL_BANNER
-        ws.oddHeader.center.color = INTERNAL_RED
-        ws.oddFooter.left.text = _header_footer_text(self.document.title)
-        ws.oddFooter.center.text = "Page &P of &N"
-        ws.oddFooter.right.text = "INTERNAL"
-        for part in (ws.oddFooter.left, ws.oddFooter.center, ws.oddFooter.right):
-            part.size = 8
+        fit_to_width(ws, letter=False, landscape=landscape)
+        page_footer(ws, self.document.title, "INTERNAL", banner=INTERNAL_BANNER)
 
     def properties(self) -> None:
         """Title, subject and creator (the agency); nothing else (see EXPORTS.md)."""
-        props = self.workbook.properties
-        props.title = safe_text(f"INTERNAL — {self.document.title}")
-        props.subject = safe_text(f"INTERNAL — {self.document.subtitle}")
-        props.creator = safe_text(self.document.agency_name)
-        props.lastModifiedBy = None
+        set_properties(
+            self.workbook,
+            title=f"INTERNAL — {self.document.title}",
+            subject=f"INTERNAL — {self.document.subtitle}",
+            creator=self.document.agency_name,
+        )
 
     def package(self) -> bytes:
         workbook = self.write()
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        cached = {
-            f"xl/worksheets/sheet{index}.xml": self.layout.cached[ws.title]
-            for index, ws in enumerate(workbook.worksheets, start=1)
-        }
-        return finish_package(
-            buffer.getvalue(), cached, company=safe_text(self.document.agency_name)
-        )
+        cached = [self.layout.cached[ws.title] for ws in workbook.worksheets]
+        return package_workbook(workbook, cached, company=self.document.agency_name)
 
 
 def build_pipeline_workbook(document: PipelineDocument) -> tuple[bytes, PipelineLayout]:

@@ -168,7 +168,7 @@ class StatusReportDialog(BaseDialog):
             self.chosen_period,
             self.audience,  # type: ignore[arg-type]
         )
-        return sending.export_pdf(
+        return sending.export_file(
             self, self.session, self._writer(self.audience), name, self.tr("Export PDF"), path
         )
 

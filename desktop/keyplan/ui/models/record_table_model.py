@@ -8,12 +8,20 @@ shows in red with the message as its tooltip until the next good edit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor, QIcon
+
+from keyplan.ui.formatting import date_text
 
 Index = QModelIndex | QPersistentModelIndex
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -35,6 +43,23 @@ class Column:
             return self.display(record)
         value = getattr(record, self.key)
         return "" if value is None else str(value)
+
+
+def choice_column(key: str, title: str, labels: Mapping[str, str]) -> Column:
+    """A column edited by choosing among ``labels`` (stored value -> the text shown); a value
+    without a label shows as stored."""
+    return Column(
+        key,
+        title,
+        editor="choice",
+        display=lambda record: labels.get(getattr(record, key), getattr(record, key)),
+        choices=lambda _record: [(text, value) for value, text in labels.items()],
+    )
+
+
+def date_column(key: str, title: str) -> Column:
+    """A column of dates, edited with a date editor and shown as the UI writes dates."""
+    return Column(key, title, editor="date", display=lambda record: date_text(getattr(record, key)))
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -128,3 +153,17 @@ class RecordTableModel(QAbstractTableModel):
             return False
         self.errors.pop((record.id, key), None)
         return True
+
+
+class ValueSortProxy(QSortFilterProxyModel):
+    """Sorts on the Python values of ``SORT_ROLE`` (Qt cannot order Decimal or date); blanks
+    first."""
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
+        if a is None or b is None:
+            return a is None and b is not None
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)

@@ -49,7 +49,7 @@ from keyplan.services.workspace import WorkspaceError
 from keyplan.ui import sending
 from keyplan.ui.commands import DeleteCommand, UpdateCommand
 from keyplan.ui.formatting import date_text, money_text, quantity_text, read_decimal
-from keyplan.ui.models.record_table_model import Column
+from keyplan.ui.models.record_table_model import Column, choice_column, date_column
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.plan_commands import (
     KIND,
@@ -75,6 +75,7 @@ from keyplan.ui.views.plan_labels import (
 from keyplan.ui.views.plan_tables import SectionTable, decimal_parser
 from keyplan.ui.views.plan_whitespace import WhitespacePanel
 from keyplan.ui.widgets.form import Form
+from keyplan.ui.widgets.headings import section_title
 from keyplan.ui.widgets.read_only_table import read_only_table, row_items
 
 _RELOAD_ON = frozenset({KIND, "plan_template", "team", "contact", "account", "workspace"})
@@ -280,14 +281,8 @@ class AccountPlanPanel(QWidget):
             [
                 Column("statement", self.tr("Objective"), editor="text"),
                 self._owner_column(),
-                Column("due", self.tr("Due"), editor="date", display=lambda r: date_text(r.due)),
-                Column(
-                    "status",
-                    self.tr("Status"),
-                    editor="choice",
-                    display=lambda r: statuses.get(r.status, r.status),
-                    choices=lambda _r: [(t, k) for k, t in statuses.items()],
-                ),
+                date_column("due", self.tr("Due")),
+                choice_column("status", self.tr("Status"), statuses),
             ],
             name="objectives",
             new_values=lambda: {"statement": self.tr("New objective")},
@@ -319,7 +314,7 @@ class AccountPlanPanel(QWidget):
                         "" if k.progress is None else f"{quantity_text(k.progress)} %"
                     ),
                 ),
-                Column("due", self.tr("Due"), editor="date", display=lambda r: date_text(r.due)),
+                date_column("due", self.tr("Due")),
             ],
             name="kpis",
             new_values=self._new_kpi,
@@ -349,14 +344,8 @@ class AccountPlanPanel(QWidget):
             [
                 Column("description", self.tr("Action"), editor="text"),
                 self._owner_column(),
-                Column("due", self.tr("Due"), editor="date", display=lambda r: date_text(r.due)),
-                Column(
-                    "status",
-                    self.tr("Status"),
-                    editor="choice",
-                    display=lambda r: statuses.get(r.status, r.status),
-                    choices=lambda _r: [(t, k) for k, t in statuses.items()],
-                ),
+                date_column("due", self.tr("Due")),
+                choice_column("status", self.tr("Status"), statuses),
                 self._objective_column(),
             ],
             name="plan_actions",
@@ -386,13 +375,7 @@ class AccountPlanPanel(QWidget):
                 ),
                 Column("mitigation", self.tr("Mitigation"), editor="text"),
                 self._owner_column(),
-                Column(
-                    "status",
-                    self.tr("Status"),
-                    editor="choice",
-                    display=lambda r: statuses.get(r.status, r.status),
-                    choices=lambda _r: [(t, k) for k, t in statuses.items()],
-                ),
+                choice_column("status", self.tr("Status"), statuses),
             ],
             name="risks",
             new_values=lambda: {"description": self.tr("New risk")},
@@ -438,12 +421,7 @@ class AccountPlanPanel(QWidget):
             self.session,
             "review",
             [
-                Column(
-                    "reviewed_on",
-                    self.tr("Reviewed"),
-                    editor="date",
-                    display=lambda r: date_text(r.reviewed_on),
-                ),
+                date_column("reviewed_on", self.tr("Reviewed")),
                 Column("reviewer", self.tr("By"), editor="text"),
                 Column("notes", self.tr("Notes"), editor="text"),
             ],
@@ -470,10 +448,7 @@ class AccountPlanPanel(QWidget):
         self.remove_snapshot_button = QPushButton(self.tr("Remove"))
         self.remove_snapshot_button.setObjectName("remove_snapshot")
         self.remove_snapshot_button.clicked.connect(self.delete_snapshot)
-        title = QLabel(self.tr("Snapshots"))
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
+        title = section_title(self.tr("Snapshots"))
         row = QHBoxLayout()
         row.addWidget(title)
         row.addStretch()
@@ -870,7 +845,7 @@ class AccountPlanPanel(QWidget):
         services, account_id, year = self.session.services, self.account_id, self.plan.year
         chosen = "internal" if audience == "internal" else "client"
         name = plan_file_name(services, account_id, year, chosen)
-        return sending.export_pdf(
+        return sending.export_file(
             self,
             self.session,
             lambda target, overwrite: export_plan_pdf(

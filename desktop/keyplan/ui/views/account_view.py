@@ -32,6 +32,7 @@ from keyplan.ui.views.notes_panel import NotesPanel
 from keyplan.ui.views.opportunities_panel import OpportunitiesPanel
 from keyplan.ui.views.projects_panel import ProjectsPanel
 from keyplan.ui.views.relationship_map import RelationshipMapView, reveal_contact
+from keyplan.ui.widgets.headings import page_title
 from keyplan.ui.widgets.rag_badge import RagBadge
 
 
@@ -44,12 +45,8 @@ class AccountView(QWidget):
         self.session = session
         self.account: AccountRecord | None = None
 
-        self.title = QLabel()
+        self.title = page_title()
         self.title.setObjectName("account_title")
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        self.title.setFont(font)
         self.badge = RagBadge()
         self.subtitle = QLabel()
         self.subtitle.setObjectName("account_subtitle")

@@ -26,6 +26,7 @@ from keyplan.ui.models.record_table_model import (
 )
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import local_zone
+from keyplan.ui.widgets.headings import page_title
 from keyplan.ui.widgets.rag_badge import REPORT_STATE_COLOURS, dot_icon, rag_icon
 
 
@@ -87,11 +88,7 @@ class AccountsView(QWidget):
         self.filter.setPlaceholderText(self.tr("Filter accounts…"))
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        title = QLabel(self.tr("Accounts"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Accounts"))
         self.count = QLabel()
         top = QHBoxLayout()
         top.addWidget(title)

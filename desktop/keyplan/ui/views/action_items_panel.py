@@ -25,7 +25,7 @@ from keyplan.services.contact_reports import ActionRecord
 from keyplan.ui.commands import UpdateCommand
 from keyplan.ui.formatting import date_text
 from keyplan.ui.labels import action_status_labels, count_text
-from keyplan.ui.models.record_table_model import Column
+from keyplan.ui.models.record_table_model import Column, choice_column, date_column
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import (
     KIND,
@@ -51,19 +51,8 @@ class ActionItemsPanel(QWidget):
                 ),
                 Column("description", self.tr("Action")),
                 Column("owner", self.tr("Owner")),
-                Column(
-                    "due_on",
-                    self.tr("Due"),
-                    editor="date",
-                    display=lambda a: date_text(a.due_on),
-                ),
-                Column(
-                    "status",
-                    self.tr("Status"),
-                    editor="choice",
-                    display=lambda a: statuses.get(a.status, a.status),
-                    choices=lambda _a: [(t, k) for k, t in statuses.items()],
-                ),
+                date_column("due_on", self.tr("Due")),
+                choice_column("status", self.tr("Status"), statuses),
                 Column(
                     "report_title",
                     self.tr("From report"),

@@ -45,6 +45,7 @@ from keyplan.ui.locale import ui_locale
 from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, Column, RecordTableModel
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
 from keyplan.ui.widgets.form import Form
+from keyplan.ui.widgets.headings import section_title
 
 OVER_BUDGET = "#C62828"
 UNDER_BUDGET = "#2E7D32"
@@ -130,11 +131,8 @@ class ActualDialog(BaseDialog):
         super().__init__(parent)
         self.report = report
         self.setWindowTitle(self.tr("Book actual cost"))
-        heading = QLabel(f"{report.number}  {report.title}")
+        heading = section_title(f"{report.number}  {report.title}")
         heading.setWordWrap(True)
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
         f = self.form = Form()
         f.add_choice(
             "target", self.tr("Line or section"), [(target_text(t), t.ref) for t in report.targets]

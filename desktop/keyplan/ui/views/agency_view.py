@@ -27,6 +27,7 @@ from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import currency_choices
 from keyplan.ui.views.email_templates import EmailTemplatesBox
 from keyplan.ui.widgets.form import Form
+from keyplan.ui.widgets.headings import page_title
 
 DECIMAL_FIELDS = ("default_tax_rate", "margin_floor_percent", "hours_per_day")
 
@@ -84,11 +85,7 @@ class AgencyView(QWidget):
         logo_column.addWidget(self.logo_error)
         f.layout_.insertRow(1, self.tr("Logo"), logo_box)
 
-        title = QLabel(self.tr("Agency profile"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Agency profile"))
         self.templates = EmailTemplatesBox(session)
         page = QWidget()
         page_layout = QVBoxLayout(page)

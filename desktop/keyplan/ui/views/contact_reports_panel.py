@@ -83,9 +83,16 @@ from keyplan.ui.labels import (
     report_kind_labels,
     report_state_labels,
 )
-from keyplan.ui.models.record_table_model import Column, RecordTableModel
+from keyplan.ui.models.record_table_model import (
+    Column,
+    RecordTableModel,
+    choice_column,
+    date_column,
+)
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
+from keyplan.ui.widgets.editable_table import editable_table
 from keyplan.ui.widgets.form import Form, _guard_wheel
+from keyplan.ui.widgets.headings import section_title
 from keyplan.ui.widgets.record_delegate import RecordDelegate
 
 Index = QModelIndex | QPersistentModelIndex
@@ -283,17 +290,7 @@ def action_table(
     name: str, model: ActionTableModel, selection: QAbstractItemView.SelectionMode
 ) -> QTableView:
     """A table of action items edited in place, as both tabs show them."""
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setItemDelegate(ActionDelegate(table))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(selection)
-    table.setEditTriggers(
-        QAbstractItemView.EditTrigger.DoubleClicked
-        | QAbstractItemView.EditTrigger.EditKeyPressed
-        | QAbstractItemView.EditTrigger.AnyKeyPressed
-    )
+    table = editable_table(name, model, ActionDelegate, selection)
     table.setWordWrap(False)
     table.verticalHeader().hide()
     return table
@@ -445,11 +442,8 @@ class MarkSentDialog(BaseDialog):
         self.setWindowTitle(self.tr("Mark as sent"))
         self.meeting_day = meeting_day
         self.unsend = False
-        heading = QLabel(title)
+        heading = section_title(title)
         heading.setWordWrap(True)
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
         self.form = Form()
         self.form.add_date("sent_on", self.tr("Sent to the client on"))
         self.form.set_values({"sent_on": sent_on or max(date.today(), meeting_day)})
@@ -645,19 +639,8 @@ class ContactReportsPanel(QWidget):
                     editor="owner",
                     choices=lambda _r: owner_choices(self._contacts, self._members),
                 ),
-                Column(
-                    "due_on",
-                    self.tr("Due"),
-                    editor="date",
-                    display=lambda a: date_text(a.due_on),
-                ),
-                Column(
-                    "status",
-                    self.tr("Status"),
-                    editor="choice",
-                    display=lambda a: statuses.get(a.status, a.status),
-                    choices=lambda _a: [(t, k) for k, t in statuses.items()],
-                ),
+                date_column("due_on", self.tr("Due")),
+                choice_column("status", self.tr("Status"), statuses),
             ],
             self,
         )
@@ -674,10 +657,7 @@ class ContactReportsPanel(QWidget):
         self.delete_action_button = QPushButton(self.tr("Delete action"))
         self.delete_action_button.setObjectName("delete_action")
         self.delete_action_button.clicked.connect(self.delete_action)
-        actions_heading = QLabel(self.tr("Action items"))
-        bold = actions_heading.font()
-        bold.setBold(True)
-        actions_heading.setFont(bold)
+        actions_heading = section_title(self.tr("Action items"))
         action_buttons = QHBoxLayout()
         action_buttons.addWidget(actions_heading)
         action_buttons.addStretch()
@@ -991,7 +971,7 @@ class ContactReportsPanel(QWidget):
         if self.current_id is None:
             return None
         name = contact_report_file_name(self.session.services, self.current_id)
-        return sending.export_pdf(
+        return sending.export_file(
             self, self.session, self._writer(self.current_id), name, self.tr("Export PDF"), path
         )
 

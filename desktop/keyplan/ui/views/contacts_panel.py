@@ -27,6 +27,7 @@ from keyplan.ui.models.record_table_model import (
     SORT_ROLE,
     Column,
     RecordTableModel,
+    choice_column,
 )
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.record_delegate import RecordDelegate
@@ -43,13 +44,7 @@ class ContactsPanel(QWidget):
             [
                 Column("name", self.tr("Name"), editor="text"),
                 Column("title", self.tr("Title"), editor="text"),
-                Column(
-                    "buying_role",
-                    self.tr("Buying role"),
-                    editor="choice",
-                    display=lambda r: roles.get(r.buying_role, r.buying_role),
-                    choices=lambda _r: [(t, k) for k, t in roles.items()],
-                ),
+                choice_column("buying_role", self.tr("Buying role"), roles),
                 Column("influence", self.tr("Influence"), editor="rating"),
                 Column("relationship_strength", self.tr("Relationship"), editor="rating"),
                 Column(

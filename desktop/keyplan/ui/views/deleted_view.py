@@ -19,6 +19,7 @@ from keyplan.ui.commands import RestoreCommand
 from keyplan.ui.labels import count_text
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
+from keyplan.ui.widgets.headings import page_title
 
 # what a restored item's views listen for (the team pages listen for "team")
 CHANGE_KIND = {"team_member": "team"}
@@ -76,11 +77,7 @@ class DeletedView(QWidget):
         restore = QPushButton(self.tr("Restore"))
         restore.setObjectName("restore")
         restore.clicked.connect(self.restore_selected)
-        title = QLabel(self.tr("Deleted items"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Deleted items"))
         hint = QLabel(self.tr("Restoring an account brings back everything that was under it."))
         top = QHBoxLayout()
         top.addWidget(title)

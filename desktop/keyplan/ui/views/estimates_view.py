@@ -30,7 +30,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QSignalBlocker,
-    QSortFilterProxyModel,
     Qt,
     Signal,
 )
@@ -59,8 +58,10 @@ from keyplan.ui.commands import DeleteCommand
 from keyplan.ui.dialogs.new_estimate_dialog import NewEstimateDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text
 from keyplan.ui.labels import count_text, estimate_status_labels
-from keyplan.ui.models.record_table_model import SORT_ROLE, Column, RecordTableModel
+from keyplan.ui.models.record_table_model import SORT_ROLE, Column, RecordTableModel, ValueSortProxy
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
+from keyplan.ui.widgets.date_filter import date_filter
+from keyplan.ui.widgets.headings import page_title
 from keyplan.ui.widgets.rag_badge import RAG_COLOURS, status_icon
 
 KIND = "estimate"
@@ -259,23 +260,12 @@ class EstimateTableModel(RecordTableModel):
         return super().headerData(section, orientation, role)
 
 
-class EstimateProxyModel(QSortFilterProxyModel):
+class EstimateProxyModel(ValueSortProxy):
     """Sorts on the Python values of ``SORT_ROLE`` and filters on the words people look for.
 
-    Qt cannot order ``Decimal`` or ``date`` values it receives from Python, so
-    ``lessThan`` compares them here; blanks (None) come first. The text filter
-    (``setFilterFixedString``) looks in number, title, account and project only,
-    so typing "200" finds KP-2026-0200, not every amount with a 200 in it.
+    The text filter (``setFilterFixedString``) looks in number, title, account and project
+    only, so typing "200" finds KP-2026-0200, not every amount with a 200 in it.
     """
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None:
-            return a is None and b is not None
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         pattern = self.filterRegularExpression()
@@ -391,10 +381,12 @@ class EstimatesView(QWidget):
         self.currency_filter.currentIndexChanged.connect(self.refilter)
         _compact(self.currency_filter, 8)
         today = QDate.currentDate()
-        self.from_check, self.from_date = self._date_filter(
-            self.tr("Issued from"), "estimate_issued_from", QDate(today.year(), 1, 1)
+        self.from_check, self.from_date = date_filter(
+            self.tr("Issued from"), "estimate_issued_from", QDate(today.year(), 1, 1), self.refilter
         )
-        self.to_check, self.to_date = self._date_filter(self.tr("to"), "estimate_issued_to", today)
+        self.to_check, self.to_date = date_filter(
+            self.tr("to"), "estimate_issued_to", today, self.refilter
+        )
         self.filter = QLineEdit()
         self.filter.setObjectName("estimates_filter")
         self.filter.setPlaceholderText(
@@ -434,12 +426,8 @@ class EstimatesView(QWidget):
         # three short rows rather than one long one: the page must fit beside the tree
         top = QHBoxLayout()
         if self.portfolio:
-            title = QLabel(self.tr("Estimates"))
+            title = page_title(self.tr("Estimates"))
             title.setObjectName("estimates_title")
-            font = title.font()
-            font.setPointSizeF(font.pointSizeF() * 1.6)
-            font.setBold(True)
-            title.setFont(font)
             top.addWidget(title)
             top.addStretch()
         top.addWidget(self.new_button)
@@ -470,20 +458,6 @@ class EstimatesView(QWidget):
         layout.addLayout(footer)
         session.changed.connect(self._changed)
         self.reload()
-
-    def _date_filter(self, label: str, name: str, initial: QDate) -> tuple[QCheckBox, QDateEdit]:
-        check = QCheckBox(label)
-        check.setObjectName(name + "_enabled")
-        edit = QDateEdit(initial)
-        edit.setObjectName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDateRange(QDate(1900, 1, 1), QDate(2200, 12, 31))
-        edit.setEnabled(False)
-        check.toggled.connect(edit.setEnabled)
-        check.toggled.connect(self.refilter)
-        edit.dateChanged.connect(lambda _day: self.refilter() if check.isChecked() else None)
-        return check, edit
 
     # -- reading -------------------------------------------------------------------------
 

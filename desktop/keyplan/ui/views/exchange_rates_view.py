@@ -17,12 +17,10 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +39,9 @@ from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.account_overview import currency_choices
 from keyplan.ui.views.rate_cards_view import read_iso_date
+from keyplan.ui.widgets.editable_table import editable_table
 from keyplan.ui.widgets.form import Form
+from keyplan.ui.widgets.headings import page_title
 from keyplan.ui.widgets.record_delegate import RecordDelegate
 
 KIND = "exchange_rate"
@@ -183,11 +183,7 @@ class ExchangeRatesView(QWidget):
     def __init__(self, session: WorkspaceSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        title = QLabel(self.tr("Exchange rates"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Exchange rates"))
         self.note = QLabel(
             self.tr(
                 "Keyplan never fetches exchange rates: it works offline. Enter each rate with "
@@ -217,17 +213,7 @@ class ExchangeRatesView(QWidget):
             self,
         )
         self.model.on_edit = self._edit
-        self.table = QTableView()
-        self.table.setObjectName("exchange_rates_table")
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(RecordDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
+        self.table = editable_table("exchange_rates_table", self.model, RecordDelegate)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         self.add_button = QPushButton(self.tr("Add rate…"))

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -294,35 +293,15 @@ class JbpPanel(QWidget):
         if self.record is None:
             return None
         services, jbp_id = self.session.services, self.record.id
-        if kind == "pdf":
-            return sending.export_pdf(
-                self,
-                self.session,
-                lambda target, overwrite: export_jbp_pdf(
-                    services, jbp_id, target, overwrite=overwrite
-                ),
-                jbp_file_name(services, jbp_id, ".pdf"),
-                self.tr("Export the JBP as PDF"),
-                path,
-            )
-        overwrite = False
-        if path is None:
-            suggested = sending.export_folder() / jbp_file_name(services, jbp_id, ".xlsx")
-            name, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Export the JBP workbook"),
-                str(suggested),
-                self.tr("Excel workbooks (*.xlsx)"),
-            )
-            if not name:
-                return None
-            path = Path(name)
-            if path.suffix.lower() != ".xlsx":
-                path = path.with_name(path.name + ".xlsx")
-            else:
-                overwrite = True  # the save dialog asked about replacing
-            sending.remember_folder(path.parent)
-        target = path
-        return sending._run(
-            self.session, lambda: export_jbp_xlsx(services, jbp_id, target, overwrite=overwrite)
+        pdf = kind == "pdf"
+        write = export_jbp_pdf if pdf else export_jbp_xlsx
+        suffix = ".pdf" if pdf else ".xlsx"
+        return sending.export_file(
+            self,
+            self.session,
+            lambda target, overwrite: write(services, jbp_id, target, overwrite=overwrite),
+            jbp_file_name(services, jbp_id, suffix),
+            self.tr("Export the JBP as PDF") if pdf else self.tr("Export the JBP workbook"),
+            path,
+            suffix=suffix,
         )

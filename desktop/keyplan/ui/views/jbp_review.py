@@ -33,7 +33,7 @@ from keyplan.services.jbp_records import BusinessReview, JbpPeriodRecord, Review
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, read_decimal
 from keyplan.ui.labels import count_text
-from keyplan.ui.models.record_table_model import Column
+from keyplan.ui.models.record_table_model import Column, choice_column, date_column
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import ReportForm
 from keyplan.ui.views.contact_reports_panel import fit_height as _fit_rows
@@ -45,10 +45,9 @@ from keyplan.ui.views.jbp_widgets import (
     PartsEditor,
     RemovePartCommand,
     action_status_labels,
-    choices,
     figure_text,
     hint,
-    parse_number,
+    number_parsers,
     percent_text,
     rag_labels,
     update_command,
@@ -282,10 +281,7 @@ class PeriodsTab(QScrollArea):
             update=self._value_update,
             delete=jbps.delete_period,  # never offered: figures go with their measure
             restore=jbps.restore_rows,
-            parse={
-                "target": partial(parse_number, field="target"),
-                "actual": partial(parse_number, field="actual"),
-            },
+            parse=number_parsers("target", "actual"),
         )
         self.values = PartsEditor(
             session,
@@ -310,14 +306,8 @@ class PeriodsTab(QScrollArea):
         action_columns = [
             Column("description", self.tr("Action"), editor="text"),
             Column("owner", self.tr("Owner"), editor="text"),
-            Column("due", self.tr("Due"), editor="date", display=lambda a: date_text(a.due)),
-            Column(
-                "status",
-                self.tr("Status"),
-                editor="choice",
-                display=lambda a: statuses.get(a.status, a.status),
-                choices=choices(statuses),
-            ),
+            date_column("due", self.tr("Due")),
+            choice_column("status", self.tr("Status"), statuses),
         ]
         self.actions = PartsEditor(
             session,

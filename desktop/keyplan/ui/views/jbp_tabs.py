@@ -20,8 +20,8 @@ from keyplan.services.jbp import (
     ObjectiveDraft,
 )
 from keyplan.services.jbp_records import JbpInvestmentRecord, JbpMeasureRecord
-from keyplan.ui.formatting import date_text, money_text
-from keyplan.ui.models.record_table_model import Column
+from keyplan.ui.formatting import money_text
+from keyplan.ui.models.record_table_model import Column, choice_column, date_column
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import ReportForm
 from keyplan.ui.views.jbp_widgets import (
@@ -31,14 +31,13 @@ from keyplan.ui.views.jbp_widgets import (
     activity_kind_labels,
     activity_status_labels,
     cadence_labels,
-    choices,
     figure_text,
     funder_labels,
     hint,
     measure_kind_labels,
     metric_labels,
+    number_parsers,
     objective_status_labels,
-    parse_number,
     percent_text,
     status_labels,
     update_command,
@@ -144,13 +143,7 @@ class ObjectivesTab(PartsEditor):
             Column("statement", self.tr("Joint objective"), editor="text"),
             Column("client_owner", self.tr("Client owner"), editor="text"),
             Column("agency_owner", self.tr("Agency owner"), editor="text"),
-            Column(
-                "status",
-                self.tr("Status"),
-                editor="choice",
-                display=lambda o: statuses.get(o.status, o.status),
-                choices=choices(statuses),
-            ),
+            choice_column("status", self.tr("Status"), statuses),
         ]
         actions = PartActions(
             kind="objective",
@@ -190,20 +183,8 @@ class MeasuresTab(PartsEditor):
 
         columns = [
             Column("name", self.tr("Measure"), editor="text"),
-            Column(
-                "kind",
-                self.tr("Kind"),
-                editor="choice",
-                display=lambda m: kinds.get(m.kind, m.kind),
-                choices=choices(kinds),
-            ),
-            Column(
-                "metric",
-                self.tr("Metric"),
-                editor="choice",
-                display=lambda m: metrics.get(m.metric, m.metric),
-                choices=choices(metrics),
-            ),
+            choice_column("kind", self.tr("Kind"), kinds),
+            choice_column("metric", self.tr("Metric"), metrics),
             Column("unit", self.tr("Unit"), editor="text"),
             Column("baseline", self.tr("Baseline"), editor="number", display=value("baseline")),
             Column("target", self.tr("Target"), editor="number", display=value("target")),
@@ -230,10 +211,7 @@ class MeasuresTab(PartsEditor):
             update=jbps.update_measure,
             delete=jbps.delete_measure,
             restore=jbps.restore_rows,
-            parse={
-                "baseline": partial(parse_number, field="baseline"),
-                "target": partial(parse_number, field="target"),
-            },
+            parse=number_parsers("baseline", "target"),
         )
         super().__init__(
             session,
@@ -298,23 +276,12 @@ class InvestmentsTab(PartsEditor):
 
         columns = [
             Column("description", self.tr("Investment"), editor="text"),
-            Column(
-                "funded_by",
-                self.tr("Funded by"),
-                editor="choice",
-                display=lambda i: funders.get(i.funded_by, i.funded_by),
-                choices=choices(funders),
-            ),
+            choice_column("funded_by", self.tr("Funded by"), funders),
             Column("client_share", self.tr("Client share"), editor="number", display=self._share),
             Column("amount", self.tr("Amount"), editor="number", display=money("amount")),
             Column("currency", self.tr("Currency"), editor="text"),
-            Column(
-                "starts_on",
-                self.tr("From"),
-                editor="date",
-                display=lambda i: date_text(i.starts_on),
-            ),
-            Column("ends_on", self.tr("To"), editor="date", display=lambda i: date_text(i.ends_on)),
+            date_column("starts_on", self.tr("From")),
+            date_column("ends_on", self.tr("To")),
             Column("client_pays", self.tr("Client pays"), display=money("client_pays")),
             Column("agency_pays", self.tr("Agency pays"), display=money("agency_pays")),
         ]
@@ -326,10 +293,7 @@ class InvestmentsTab(PartsEditor):
             update=jbps.update_investment,
             delete=jbps.delete_investment,
             restore=jbps.restore_rows,
-            parse={
-                "client_share": partial(parse_number, field="client_share"),
-                "amount": partial(parse_number, field="amount"),
-            },
+            parse=number_parsers("client_share", "amount"),
         )
         super().__init__(
             session,
@@ -384,30 +348,11 @@ class CalendarTab(PartsEditor):
         kinds, statuses = activity_kind_labels(), activity_status_labels()
         columns = [
             Column("name", self.tr("Activity"), editor="text"),
-            Column(
-                "kind",
-                self.tr("Kind"),
-                editor="choice",
-                display=lambda a: kinds.get(a.kind, a.kind),
-                choices=choices(kinds),
-            ),
-            Column(
-                "starts_on",
-                self.tr("Starts"),
-                editor="date",
-                display=lambda a: date_text(a.starts_on),
-            ),
-            Column(
-                "ends_on", self.tr("Ends"), editor="date", display=lambda a: date_text(a.ends_on)
-            ),
+            choice_column("kind", self.tr("Kind"), kinds),
+            date_column("starts_on", self.tr("Starts")),
+            date_column("ends_on", self.tr("Ends")),
             Column("owner", self.tr("Owner"), editor="text"),
-            Column(
-                "status",
-                self.tr("Status"),
-                editor="choice",
-                display=lambda a: statuses.get(a.status, a.status),
-                choices=choices(statuses),
-            ),
+            choice_column("status", self.tr("Status"), statuses),
         ]
         self._year = date.today().year
 

@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -41,6 +40,7 @@ from keyplan.ui.formatting import money_text, quantity_text, read_decimal
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import ActionDelegate
+from keyplan.ui.widgets.editable_table import editable_table
 
 Index = QModelIndex | QPersistentModelIndex
 KIND = "jbp"  # what the JBP tab's commands change, for ``changed``
@@ -144,10 +144,6 @@ def rag_labels() -> dict[str, str]:
     return {"green": _t("Green"), "amber": _t("Amber"), "red": _t("Red")}
 
 
-def choices(labels: dict[str, str]) -> Callable[[Any], list[tuple[str, str]]]:
-    return lambda _record: [(text, key) for key, text in labels.items()]
-
-
 # -- numbers -----------------------------------------------------------------------------------
 
 
@@ -173,6 +169,11 @@ def parse_number(text: Any, field: str) -> Decimal | None:
         return text  # type: ignore[no-any-return]
     cleaned = str(text).strip()
     return None if not cleaned else read_decimal(cleaned, field)
+
+
+def number_parsers(*keys: str) -> dict[str, Callable[[Any], Any]]:
+    """``PartActions.parse`` for number columns: each key read by :func:`parse_number`."""
+    return {key: partial(parse_number, field=key) for key in keys}
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -282,17 +283,7 @@ class PartModel(RecordTableModel):
 
 
 def part_table(name: str, model: PartModel) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setModel(model)
-    table.setItemDelegate(ActionDelegate(table))
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(
-        QAbstractItemView.EditTrigger.DoubleClicked
-        | QAbstractItemView.EditTrigger.EditKeyPressed
-        | QAbstractItemView.EditTrigger.AnyKeyPressed
-    )
+    table = editable_table(name, model, ActionDelegate)
     table.setWordWrap(False)
     table.verticalHeader().hide()
     table.horizontalHeader().setStretchLastSection(True)

@@ -6,7 +6,7 @@ opportunity (the day is recorded in its stage history, which the editor lists). 
 estimate…" prices the opportunity: a draft estimate in its currency, titled after it, in a new
 project (or one the user picks), linked to it, and opened (``open_estimate``).
 
-``OpportunityTableModel``, ``ValueSortProxy`` and the label functions are shared with the
+``OpportunityTableModel``, ``opportunity_table`` and the label functions are shared with the
 pipeline page.
 """
 
@@ -50,7 +50,13 @@ from keyplan.services.workspace import WorkspaceServices
 from keyplan.ui.dialogs.base_dialog import BaseDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, quantity_text, read_decimal
 from keyplan.ui.labels import count_text, estimate_status_label, fill
-from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, SORT_ROLE, Column, RecordTableModel
+from keyplan.ui.models.record_table_model import (
+    RECORD_ID_ROLE,
+    SORT_ROLE,
+    Column,
+    RecordTableModel,
+    ValueSortProxy,
+)
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
 from keyplan.ui.opportunity_commands import (
     CreateEstimateCommand,
@@ -199,20 +205,6 @@ class OpportunityTableModel(RecordTableModel):
         ):
             return RIGHT
         return super().headerData(section, orientation, role)
-
-
-class ValueSortProxy(QSortFilterProxyModel):
-    """Sorts on the Python values of ``SORT_ROLE`` (Qt cannot order Decimal or date); blanks
-    first."""
-
-    def lessThan(self, left: Index, right: Index) -> bool:
-        a, b = left.data(SORT_ROLE), right.data(SORT_ROLE)
-        if a is None or b is None:
-            return a is None and b is not None
-        try:
-            return bool(a < b)
-        except TypeError:
-            return str(a) < str(b)
 
 
 def opportunity_table(name: str, model: OpportunityTableModel, parent: QWidget) -> QTableView:

@@ -56,7 +56,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -77,11 +76,11 @@ from PySide6.QtWidgets import (
 from keyplan.domain import pipeline as calc
 from keyplan.services import exporting
 from keyplan.services.opportunities import OpportunityRecord, PipelineFilter
+from keyplan.ui import sending
 from keyplan.ui.formatting import date_text, money_text, percent_text
 from keyplan.ui.labels import count_text, fill
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.opportunity_commands import MoveStageCommand
-from keyplan.ui.sending import export_folder, remember_folder
 from keyplan.ui.views.opportunities_panel import (
     LATE_BRUSH,
     OpportunityTableModel,
@@ -94,6 +93,8 @@ from keyplan.ui.views.opportunities_panel import (
     stage_labels,
     type_labels,
 )
+from keyplan.ui.widgets.date_filter import date_filter
+from keyplan.ui.widgets.headings import page_title, section_title
 
 Index = QModelIndex | QPersistentModelIndex
 CARD_MIME = "application/x-keyplan-opportunity"
@@ -305,11 +306,8 @@ class StageColumn(QFrame):
         self.setObjectName(f"column_{stage}")
         self.setFixedWidth(COLUMN_WIDTH)
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.title = QLabel()
+        self.title = section_title()
         self.title.setObjectName(f"title_{stage}")
-        font = self.title.font()
-        font.setBold(True)
-        self.title.setFont(font)
         self.totals = QLabel()
         self.totals.setObjectName(f"totals_{stage}")
         self.totals.setTextFormat(Qt.TextFormat.RichText)
@@ -370,12 +368,8 @@ class PipelineView(QWidget):
         self._selected: int | None = None  # the card selected, kept across reloads
         stages = stage_labels()
 
-        title = QLabel(self.tr("Pipeline"))
+        title = page_title(self.tr("Pipeline"))
         title.setObjectName("pipeline_title")
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
         self.export_button = QPushButton(self.tr("Export Excel…"))
         self.export_button.setObjectName("export_pipeline")
         self.export_button.setToolTip(self.tr("The opportunities shown, as an Excel workbook"))
@@ -397,11 +391,16 @@ class PipelineView(QWidget):
         self.open_only.setObjectName("pipeline_open_only")
         self.open_only.setToolTip(self.tr("Leave out what was won or lost"))
         today = QDate.currentDate()
-        self.from_check, self.from_date = self._date_filter(
-            self.tr("Closing from"), "pipeline_close_from", QDate(today.year(), 1, 1)
+        earliest = QDate(1990, 1, 1)
+        self.from_check, self.from_date = date_filter(
+            self.tr("Closing from"),
+            "pipeline_close_from",
+            QDate(today.year(), 1, 1),
+            self.refilter,
+            earliest,
         )
-        self.to_check, self.to_date = self._date_filter(
-            self.tr("to"), "pipeline_close_to", QDate(today.year(), 12, 31)
+        self.to_check, self.to_date = date_filter(
+            self.tr("to"), "pipeline_close_to", QDate(today.year(), 12, 31), self.refilter, earliest
         )
         for combo in (self.account_filter, self.owner_filter, self.type_filter):
             combo.currentIndexChanged.connect(self.refilter)
@@ -509,21 +508,7 @@ class PipelineView(QWidget):
         layout.addLayout(when)
         layout.addWidget(self.tabs, 1)
         session.changed.connect(self._changed)
-        self.reload()
-
-    def _date_filter(self, label: str, name: str, initial: QDate) -> tuple[QCheckBox, QDateEdit]:
-        check = QCheckBox(label)
-        check.setObjectName(name + "_enabled")
-        edit = QDateEdit(initial)
-        edit.setObjectName(name)
-        edit.setCalendarPopup(True)
-        edit.setDisplayFormat("yyyy-MM-dd")
-        edit.setDateRange(QDate(1990, 1, 1), QDate(2200, 12, 31))
-        edit.setEnabled(False)
-        check.toggled.connect(edit.setEnabled)
-        check.toggled.connect(self.refilter)
-        edit.dateChanged.connect(lambda _day: self.refilter() if check.isChecked() else None)
-        return check, edit
+        self._stale = True  # read when first shown: opening a workspace stays quick
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -739,26 +724,15 @@ class PipelineView(QWidget):
         """The opportunities the filters show, as the pipeline workbook."""
         services = self.session.services
         filters = self.current_filter()
-        overwrite = True
-        if path is None:
-            suggested = exporting.pipeline_file_name(services, account_id=filters.account_id)
-            name, _ = QFileDialog.getSaveFileName(
-                self,
-                self.tr("Export pipeline"),
-                str(export_folder() / suggested),
-                self.tr("Excel workbook (*.xlsx)"),
-            )
-            if not name:
-                return None
-            path = Path(name)
-            overwrite = path.suffix.lower() == ".xlsx"  # the dialog asked about replacing it
-            if not overwrite:  # "pipeline" typed: Excel must still know the file
-                path = path.with_name(path.name + ".xlsx")
-            remember_folder(path.parent)
-        try:
-            return exporting.export_pipeline_xlsx(
-                services, path, filters=filters, overwrite=overwrite
-            )
-        except exporting.ExportError as exc:
-            self.session.error.emit(str(exc))
-            return None
+        return sending.export_file(
+            self,
+            self.session,
+            lambda target, overwrite: exporting.export_pipeline_xlsx(
+                services, target, filters=filters, overwrite=overwrite
+            ),
+            exporting.pipeline_file_name(services, account_id=filters.account_id),
+            self.tr("Export pipeline"),
+            path,
+            suffix=".xlsx",
+            replace=True,
+        )

@@ -13,12 +13,10 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.views.contact_reports_panel import ActionDelegate
 from keyplan.ui.views.plan_commands import KIND, AddItemCommand, DeleteItemCommand, MoveItemCommand
+from keyplan.ui.widgets.editable_table import editable_table
 
 Index = QModelIndex | QPersistentModelIndex
 Colours = Callable[[Any, str], tuple[QColor, QColor] | None]
@@ -116,17 +115,7 @@ class SectionTable(QWidget):
             columns, self, edit_text=edit_text, colours=colours, right=right
         )
         self.model.on_edit = self._edit
-        self.table = QTableView()
-        self.table.setObjectName(f"{name}_table")
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(ActionDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
+        self.table = editable_table(f"{name}_table", self.model, ActionDelegate)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()

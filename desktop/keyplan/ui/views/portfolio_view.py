@@ -72,6 +72,7 @@ from keyplan.ui.views.portfolio_widgets import (
     money_lines,
     month_label,
 )
+from keyplan.ui.widgets.headings import page_title
 from keyplan.ui.widgets.rag_badge import RAG_COLOURS
 from keyplan.ui.widgets.read_only_table import read_only_table, row_items
 
@@ -112,11 +113,7 @@ class PortfolioView(QWidget):
         self.rates_page_available = False
         self._stale = True
 
-        title = QLabel(self.tr("Portfolio"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Portfolio"))
         self.currency = QComboBox()
         self.currency.setObjectName("portfolio_currency")
         self.currency.setToolTip(self.tr("The currency the portfolio is reported in"))

@@ -24,7 +24,7 @@ from keyplan.services.projects import ProjectStatus
 from keyplan.services.workspace import WorkspaceError
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.formatting import date_text, money_text, quantity_text
-from keyplan.ui.models.record_table_model import Column, RecordTableModel
+from keyplan.ui.models.record_table_model import Column, RecordTableModel, choice_column
 from keyplan.ui.operations import WorkspaceSession
 from keyplan.ui.widgets.form import Form
 from keyplan.ui.widgets.record_delegate import RecordDelegate
@@ -56,13 +56,7 @@ class ProjectsPanel(QWidget):
             [
                 Column("code", self.tr("Code"), editor="text"),
                 Column("name", self.tr("Project"), editor="text"),
-                Column(
-                    "status",
-                    self.tr("Status"),
-                    editor="choice",
-                    display=lambda p: statuses.get(p.status, p.status),
-                    choices=lambda _p: [(t, k) for k, t in statuses.items()],
-                ),
+                choice_column("status", self.tr("Status"), statuses),
                 Column("po_number", self.tr("PO number"), editor="text"),
                 Column(
                     "start_date",

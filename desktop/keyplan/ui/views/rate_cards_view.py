@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -47,10 +46,17 @@ from keyplan.ui.dialogs.rate_import_dialog import RateImportDialog
 from keyplan.ui.formatting import date_text, money_text, percent_text, read_decimal
 from keyplan.ui.labels import fill
 from keyplan.ui.locale import ui_locale
-from keyplan.ui.models.record_table_model import RECORD_ID_ROLE, Column, RecordTableModel
+from keyplan.ui.models.record_table_model import (
+    RECORD_ID_ROLE,
+    Column,
+    RecordTableModel,
+    choice_column,
+)
 from keyplan.ui.operations import ServiceCommand, WorkspaceSession
 from keyplan.ui.views.account_overview import currency_choices
+from keyplan.ui.widgets.editable_table import editable_table
 from keyplan.ui.widgets.form import Form
+from keyplan.ui.widgets.headings import page_title, section_title
 from keyplan.ui.widgets.record_delegate import RecordDelegate
 
 KIND = "rate_card"
@@ -320,13 +326,7 @@ class RateCardsView(QWidget):
         self.model = RateTableModel(
             [
                 Column("role", self.tr("Role"), editor="text"),
-                Column(
-                    "unit",
-                    self.tr("Unit"),
-                    editor="choice",
-                    display=lambda r: units.get(r.unit, r.unit),
-                    choices=lambda _r: [(text, unit) for unit, text in units.items()],
-                ),
+                choice_column("unit", self.tr("Unit"), units),
                 Column("bill_rate", self.tr("Bill rate"), editor="text"),
                 Column("cost_rate", self.tr("Cost rate"), editor="text"),
                 Column("valid_from", self.tr("Valid from"), editor="text"),
@@ -335,24 +335,11 @@ class RateCardsView(QWidget):
             self,
         )
         self.model.on_edit = self._edit
-        self.table = QTableView()
-        self.table.setObjectName("rates_table")
-        self.table.setModel(self.model)
-        self.table.setItemDelegate(RecordDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
+        self.table = editable_table("rates_table", self.model, RecordDelegate)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
-        self.card_title = QLabel()
+        self.card_title = section_title()
         self.card_title.setObjectName("card_title")
-        font = self.card_title.font()
-        font.setBold(True)
-        self.card_title.setFont(font)
         self.card_scope = QLabel()
         self.card_scope.setObjectName("card_scope")
         self.card_scope.setWordWrap(True)
@@ -395,11 +382,7 @@ class RateCardsView(QWidget):
         rates_layout.addWidget(self.table, 1)
         rates_layout.addWidget(self.note)
 
-        title = QLabel(self.tr("Rate cards"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Rate cards"))
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("rate_cards_splitter")
         self.splitter.addWidget(cards_box)

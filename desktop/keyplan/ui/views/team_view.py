@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from keyplan.services.records import TeamMemberRecord
 from keyplan.ui.commands import CreateCommand, DeleteCommand, UpdateCommand
 from keyplan.ui.models.record_table_model import Column, RecordTableModel
 from keyplan.ui.operations import WorkspaceSession
+from keyplan.ui.widgets.headings import page_title
 from keyplan.ui.widgets.record_delegate import RecordDelegate
 
 
@@ -48,11 +48,7 @@ class TeamView(QWidget):
         delete = QPushButton(self.tr("Remove team member"))
         delete.setObjectName("delete_member")
         delete.clicked.connect(self.delete_selected)
-        title = QLabel(self.tr("Team"))
-        font = title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.6)
-        font.setBold(True)
-        title.setFont(font)
+        title = page_title(self.tr("Team"))
         buttons = QHBoxLayout()
         buttons.addWidget(title)
         buttons.addStretch()
