@@ -535,7 +535,8 @@ class PipelineView(QWidget):
             self.owner_filter,
             [(self.tr("All owners"), None), *((m.name, m.id) for m in services.team.all())],
         )
-        present = {r.currency for r in services.opportunities.pipeline()}
+        everything = services.opportunities.pipeline()  # one read for the choices and cards
+        present = {r.currency for r in everything}
         chosen = self.currency_filter.currentData()
         if chosen:  # keep the user's choice while it is set
             present.add(chosen)
@@ -543,11 +544,15 @@ class PipelineView(QWidget):
             self.currency_filter,
             [(self.tr("All currencies"), ""), *((c, c) for c in sorted(present))],
         )
-        self.refilter()
+        filters = self.current_filter()
+        self._show([r for r in everything if filters.accepts(r)], filters)
 
     def refilter(self) -> None:
         filters = self.current_filter()
-        self.records = self.session.services.opportunities.filtered(filters)
+        self._show(self.session.services.opportunities.filtered(filters), filters)
+
+    def _show(self, records: list[OpportunityRecord], filters: PipelineFilter) -> None:
+        self.records = records
         for stage, column in self.columns.items():
             shown = calc.Stage(stage).is_open or not filters.open_only
             column.setVisible(shown)
